@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace Workbook.Reports;
+
+/// <summary>What every report and saved artefact records about where it came from.</summary>
+public sealed record Provenance(string Commit, bool Dirty, DateTimeOffset CreatedUtc, IReadOnlyList<FileHash> Files)
+{
+    /// <summary>The current commit and the hashes of <paramref name="files"/> (or of everything <see cref="DataLineage"/> recorded).</summary>
+    public static Provenance Capture(IEnumerable<string>? files = null)
+    {
+        var (commit, dirty) = GitState();
+        var hashes = (files ?? DataLineage.Recorded()).Select(FileHash.Of).ToList();
+        return new Provenance(commit, dirty, DateTimeOffset.UtcNow, hashes);
+    }
+
+    /// <summary>HEAD's hash and whether tracked files differ from it; ("unknown", false) outside a git checkout.</summary>
+    public static (string Commit, bool Dirty) GitState()
+    {
+        var root = SafeRoot();
+        var head = Git(root, "rev-parse HEAD");
+        if (head is null) return ("unknown", false);
+        var status = Git(root, "status --porcelain --untracked-files=no");
+        return (head, !string.IsNullOrWhiteSpace(status));
+    }
+
+    private static string? SafeRoot()
+    {
+        try { return WorkbookPaths.Root(); } catch (DirectoryNotFoundException) { return null; }
+    }
+
+    private static string? Git(string? workingDirectory, string arguments)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("git", arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
+            };
+            using var p = Process.Start(psi);
+            if (p is null) return null;
+            var output = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // git is not installed
+        }
+    }
+}
+
+/// <summary>A file's path, size and SHA-256 (lower-case hex).</summary>
+public sealed record FileHash(string Path, long Bytes, string Sha256)
+{
+    public static FileHash Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var hash = SHA256.HashData(stream);
+        return new FileHash(path, stream.Length, Convert.ToHexStringLower(hash));
+    }
+}

@@ -1,0 +1,38 @@
+namespace Workbook.Tests;
+
+public class WorkbookPathsTests
+{
+    [Fact]
+    public void Root_is_found_from_the_test_bin_folder()
+    {
+        var root = WorkbookPaths.Root(AppContext.BaseDirectory);
+        Assert.True(File.Exists(Path.Combine(root, "Workbook.csproj")));
+        Assert.True(Directory.Exists(WorkbookPaths.Data("search-logs")));
+    }
+}
+
+public class ProvenanceTests
+{
+    [Fact]
+    public void Hash_matches_a_known_sha256()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, "abc");
+        try
+        {
+            Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Workbook.Reports.FileHash.Of(path).Sha256);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Lineage_records_each_file_once_as_an_absolute_path()
+    {
+        using var scope = Workbook.Reports.DataLineage.BeginScope();
+        Workbook.Reports.DataLineage.Record("data/x.csv");
+        Workbook.Reports.DataLineage.Record("data/x.csv");
+        var recorded = Assert.Single(scope.Files);
+        Assert.True(Path.IsPathRooted(recorded) && recorded.EndsWith("x.csv"));
+        Assert.Contains(recorded, Workbook.Reports.DataLineage.Recorded());
+    }
+}
