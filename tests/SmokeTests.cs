@@ -36,3 +36,21 @@ public class ProvenanceTests
         Assert.Contains(recorded, Workbook.Reports.DataLineage.Recorded());
     }
 }
+
+public class CliTests
+{
+    [Fact]
+    public void Help_lists_the_tool_and_exits_zero()
+    {
+        var r = Workbook.Tests.Infrastructure.CliProcess.Run(["--help"]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Workbook", r.Stdout);
+    }
+
+    [Fact]
+    public void Unknown_verb_exits_non_zero()
+    {
+        var r = Workbook.Tests.Infrastructure.CliProcess.Run(["no-such-verb"]);
+        Assert.NotEqual(0, r.ExitCode);
+    }
+}
