@@ -1,0 +1,217 @@
+using System.Diagnostics;
+
+namespace Workbook.SearchLogs.Enrichment;
+
+/// <summary>
+/// Query enrichment learned from cleaned search logs, held in memory: normalization (the pipeline's
+/// <see cref="QueryNormalizer"/>), spelling correction over the logs' vocabulary, related queries and clip
+/// suggestions from a backward random walk on the query-clip click graph blended with co-click similarity, and a
+/// word-overlap back-off for queries never seen. Build once (<see cref="Build"/>), then <see cref="Enrich"/> is a
+/// few microseconds and thread-safe.
+/// </summary>
+public sealed class EnrichmentIndex
+{
+    private readonly string[] _queries;
+    private readonly Dictionary<string, int> _queryIds;
+    private readonly long[] _searches;
+    private readonly bool[] _hadResults;
+    private readonly string[] _clips;
+    private readonly ClickGraph _graph;
+    private readonly ClickGraphWalk _walk;
+    private readonly SpellingCorrector _spelling;
+    private readonly QueryTokenIndex _words;
+
+    public EnrichmentOptions Options { get; }
+    public EnrichmentIndexStats Stats { get; private set; }
+    public SpellingCorrector Spelling => _spelling;
+    public ClickGraph Graph => _graph;
+
+    private EnrichmentIndex(EnrichmentOptions options, string[] queries, long[] searches, bool[] hadResults,
+        string[] clips, ClickGraph graph, SpellingCorrector spelling, EnrichmentIndexStats stats)
+    {
+        Options = options;
+        _queries = queries;
+        _queryIds = new Dictionary<string, int>(queries.Length, StringComparer.Ordinal);
+        for (var i = 0; i < queries.Length; i++) _queryIds[queries[i]] = i;
+        _searches = searches;
+        _hadResults = hadResults;
+        _clips = clips;
+        _graph = graph;
+        _walk = new ClickGraphWalk(graph, options.WalkSettings);
+        _spelling = spelling;
+        _words = new QueryTokenIndex(queries);
+        Stats = stats with { Queries = queries.Length, Clips = clips.Length, Edges = graph.EdgeCount, Vocabulary = spelling.VocabularySize };
+    }
+
+    /// <summary>Builds the index from cleaned logs (all of them: split first to evaluate).</summary>
+    public static EnrichmentIndex Build(CleanLog log, EnrichmentOptions? options = null)
+    {
+        options ??= new EnrichmentOptions();
+        var clock = Stopwatch.StartNew();
+
+        // Normalize each distinct raw string once: logs repeat popular queries many times.
+        var normalized = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var searchQuery = new Dictionary<string, string>(log.Searches.Count, StringComparer.Ordinal);
+        var stats = new Dictionary<string, (long Searches, bool HadResults)>(StringComparer.Ordinal);
+        var vocabulary = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var s in log.Searches)
+        {
+            if (!normalized.TryGetValue(s.Query, out var text))
+            {
+                var n = QueryNormalizer.Normalize(s.Query);
+                normalized[s.Query] = text = n.Kind == QueryKind.Search && n.Text.Length > 0 ? n.Text : null;
+            }
+            if (text is null) continue;
+            searchQuery[s.SearchId] = text;
+            var (count, had) = stats.GetValueOrDefault(text);
+            stats[text] = (count + 1, had || s.Total > 0);
+            foreach (var word in QueryTokenIndex.Tokens(text).Distinct())
+                vocabulary[word] = vocabulary.GetValueOrDefault(word) + 1;
+        }
+
+        var queries = stats.Keys.Order(StringComparer.Ordinal).ToArray();
+        var queryIds = new Dictionary<string, int>(queries.Length, StringComparer.Ordinal);
+        for (var i = 0; i < queries.Length; i++) queryIds[queries[i]] = i;
+        var searches = queries.Select(q => stats[q].Searches).ToArray();
+        var hadResults = queries.Select(q => stats[q].HadResults).ToArray();
+
+        var clipIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clicks = new List<(int, int, double)>(log.Clicks.Count);
+        foreach (var c in log.Clicks)
+        {
+            if (!searchQuery.TryGetValue(c.SearchId, out var text)) continue; // click of a filtered (non-search) query
+            if (!clipIds.TryGetValue(c.ClipId, out var clip)) clipIds[c.ClipId] = clip = clipIds.Count;
+            clicks.Add((queryIds[text], clip, options.PositionWeights.Weight(c.Position)));
+        }
+        var clips = new string[clipIds.Count];
+        foreach (var (id, i) in clipIds) clips[i] = id;
+
+        var graph = new ClickGraph(queries.Length, clips.Length, clicks);
+        var spelling = SpellingCorrector.Fit(vocabulary, options.SpellingSettings);
+        var index = new EnrichmentIndex(options, queries, searches, hadResults, clips, graph, spelling,
+            new EnrichmentIndexStats(log.Searches.Count, 0, 0, 0, 0, TimeSpan.Zero));
+        index.Stats = index.Stats with { BuildTime = clock.Elapsed };
+        return index;
+    }
+
+    /// <summary>True when the normalized query occurs in the training logs.</summary>
+    public bool IsKnown(string normalizedQuery) => _queryIds.ContainsKey(normalizedQuery);
+
+    /// <summary>Whether some training search for the normalized query had results (false when unknown).</summary>
+    public bool HadResults(string normalizedQuery) => _queryIds.TryGetValue(normalizedQuery, out var q) && _hadResults[q];
+
+    /// <summary>Enriches one raw query as a user typed it.</summary>
+    public EnrichmentResult Enrich(string query) => Enrich(query, _spelling.Lookup);
+
+    /// <summary>Enrichment with another spelling lookup (the benchmark's linear-scan baseline) of the same contract
+    /// as <see cref="SpellingCorrector.Lookup"/>.</summary>
+    internal EnrichmentResult Enrich(string query, Func<string, int?, int, IReadOnlyList<SpellingSuggestion>> lookup)
+    {
+        var normalized = QueryNormalizer.Normalize(query);
+        if (normalized.Kind != QueryKind.Search || normalized.Text.Length == 0)
+            return new EnrichmentResult(query, normalized, false, [], null, [], [],
+                $"not a search query ({normalized.Kind})");
+
+        var text = normalized.Text;
+        var known = _queryIds.TryGetValue(text, out var queryId);
+        var tokens = QueryTokenIndex.Tokens(text);
+
+        // Spelling: unknown words, rare words dominated by a frequent neighbour, and every word of a known query
+        // that never returned results (the engine itself says something is off).
+        var zeroResults = known && !_hadResults[queryId];
+        var corrections = new List<TokenCorrection>();
+        var correctedTokens = tokens;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var fix = CorrectWord(tokens[i], zeroResults, lookup);
+            if (fix is null || fix.Term == tokens[i]) continue;
+            if (corrections.Count == 0) correctedTokens = (string[])tokens.Clone();
+            corrections.Add(new TokenCorrection(tokens[i], fix.Term, fix.Distance, fix.Frequency));
+            correctedTokens[i] = fix.Term;
+        }
+        var correctedText = corrections.Count > 0 ? string.Join(' ', correctedTokens) : null;
+        var correctedId = correctedText is not null && _queryIds.TryGetValue(correctedText, out var cid) ? cid : -1;
+
+        // Start distribution of the walk.
+        var start = new List<(int Node, double Weight)>(4);
+        var sources = new Dictionary<int, string>();
+        if (known) start.Add((queryId, 1.0));
+        if (correctedId >= 0)
+        {
+            start.Add((correctedId, known ? 0.5 : 1.0));
+            sources[correctedId] = "spelling";
+        }
+        if (!start.Any(s => _graph.Degree(s.Node) > 0))
+        {
+            foreach (var (q, score) in _words.Similar(correctedTokens, Options.BackoffQueries, Options.BackoffMinScore))
+            {
+                if (q == queryId || q == correctedId) continue;
+                start.Add((q, 0.5 * score));
+                sources.TryAdd(q, "words");
+            }
+        }
+
+        var clips = new List<SuggestedClip>();
+        var related = new List<RelatedQuery>();
+        if (start.Count > 0)
+        {
+            var reached = _walk.Run(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(start));
+            double clipMass = 0, queryMass = 0;
+            foreach (var (node, score) in reached)
+                if (node >= _graph.QueryCount) clipMass += score; else if (node != queryId) queryMass += score;
+
+            var clipScores = new List<(int Node, double Score)>();
+            var queryScores = new List<(int Node, double Score)>();
+            foreach (var r in reached)
+                if (r.Node >= _graph.QueryCount) clipScores.Add(r);
+                else if (r.Node != queryId) queryScores.Add(r);
+            foreach (var (node, score) in TopK(clipScores, Options.TopClips))
+                clips.Add(new SuggestedClip(_clips[node - _graph.QueryCount], score / clipMass));
+
+            // Related queries: the walk's share blended with the co-click cosine to the start queries.
+            var candidates = TopK(queryScores, Options.TopRelated * 4);
+            var maxWalk = candidates.Count > 0 ? candidates[0].Score : 1;
+            var totalStart = start.Sum(s => s.Weight);
+            foreach (var (node, score) in candidates)
+            {
+                double cosine = 0;
+                foreach (var (s, w) in start) cosine += w / totalStart * (s == node ? 1 : CoClickSimilarity.Cosine(_graph, s, node));
+                var blended = Options.RelatedBlend * score / maxWalk + (1 - Options.RelatedBlend) * cosine;
+                related.Add(new RelatedQuery(_queries[node], blended, score / queryMass, cosine, _searches[node],
+                    _hadResults[node], sources.GetValueOrDefault(node, "walk")));
+            }
+            // Start queries without clicks are not reached by the walk; still propose them.
+            foreach (var (node, _) in start)
+                if (node != queryId && related.All(r => r.Query != _queries[node]))
+                    related.Add(new RelatedQuery(_queries[node], 0, 0, 0, _searches[node], _hadResults[node],
+                        sources.GetValueOrDefault(node, "walk")));
+            related.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Query, b.Query));
+            if (related.Count > Options.TopRelated) related.RemoveRange(Options.TopRelated, related.Count - Options.TopRelated);
+        }
+        return new EnrichmentResult(query, normalized, known, corrections, correctedText, related, clips, null);
+    }
+
+    private SpellingSuggestion? CorrectWord(string word, bool queryHadNoResults,
+        Func<string, int?, int, IReadOnlyList<SpellingSuggestion>> lookup)
+    {
+        var frequency = _spelling.Frequency(word);
+        if (frequency > 0 && !queryHadNoResults && frequency > Options.RareWordFrequency) return null;
+        if (word.Length < _spelling.Options.MinWordLength || word.All(char.IsDigit)) return null;
+        // Short words have many neighbours at distance 2, most of them unrelated.
+        foreach (var s in lookup(word, word.Length <= 4 ? 1 : null, 3))
+        {
+            if (s.Term == word) continue;
+            if (frequency == 0) return s;
+            if (queryHadNoResults ? s.Frequency > frequency : s.Distance == 1 && s.Frequency >= Options.DominanceRatio * frequency)
+                return s;
+        }
+        return null;
+    }
+
+    private static List<(int Node, double Score)> TopK(List<(int Node, double Score)> items, int k)
+    {
+        items.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Node.CompareTo(b.Node));
+        if (items.Count > k) items.RemoveRange(k, items.Count - k);
+        return items;
+    }
+}
