@@ -45,7 +45,7 @@ public sealed class ClickGraph
         var fill = (int[])_offsets.Clone();
         _degree = new double[n];
         _norm = new double[n];
-        foreach (var (key, w) in pairs.OrderBy(p => p.Key))
+        foreach (var (key, w) in pairs.OrderBy(p => p.Key)) // key order makes the layout deterministic
         {
             var q = (int)(key >> 32);
             var c = queryCount + (int)(key & 0xffffffff);
@@ -58,18 +58,18 @@ public sealed class ClickGraph
 
         _backward = new float[_targets.Length];
         for (var e = 0; e < _targets.Length; e++) _backward[e] = (float)(_weight[e] / _degree[_targets[e]]);
+        // Strongest backward coefficient first, so a walk capping its fan-out keeps the edges that matter.
+        var order = new int[_targets.Length];
+        var keys = new float[_targets.Length];
+        for (var e = 0; e < order.Length; e++) { order[e] = e; keys[e] = -_backward[e]; }
         for (var v = 0; v < n; v++)
         {
             var (from, to) = (_offsets[v], _offsets[v + 1]);
-            if (to - from < 2) continue;
-            // Strongest backward coefficient first; ties by node id keep the order deterministic.
-            var idx = Enumerable.Range(from, to - from)
-                .OrderByDescending(e => _backward[e]).ThenBy(e => _targets[e]).ToArray();
-            var t = idx.Select(e => _targets[e]).ToArray();
-            var w = idx.Select(e => _weight[e]).ToArray();
-            var b = idx.Select(e => _backward[e]).ToArray();
-            t.CopyTo(_targets, from); w.CopyTo(_weight, from); b.CopyTo(_backward, from);
+            if (to - from > 1) Array.Sort(keys, order, from, to - from);
         }
+        _targets = order.Select(e => _targets[e]).ToArray();
+        _weight = order.Select(e => _weight[e]).ToArray();
+        _backward = order.Select(e => _backward[e]).ToArray();
     }
 
     public int Degree(int node) => _offsets[node + 1] - _offsets[node];

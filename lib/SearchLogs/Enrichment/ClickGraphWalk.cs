@@ -6,7 +6,10 @@ namespace Workbook.SearchLogs.Enrichment;
 /// <param name="MaxFanOut">Only the strongest edges of a node are followed (an approximation that bounds latency on
 /// hub clips; exact when no node has more edges).</param>
 /// <param name="Prune">Scores below this fraction of the step's largest are dropped (again bounds latency).</param>
-public sealed record WalkOptions(int Steps = 11, double SelfTransition = 0.9, int MaxFanOut = 64, double Prune = 1e-4);
+/// <param name="ClickVolumePrior">Rank by P_{0|t} with a prior proportional to each node's clicks instead of a
+/// uniform one (which makes the ranking that of the forward walk).</param>
+public sealed record WalkOptions(int Steps = 11, double SelfTransition = 0.9, int MaxFanOut = 64, double Prune = 1e-4,
+    bool ClickVolumePrior = false);
 
 /// <summary>
 /// The backward random walk on the click graph of Craswell and Szummer (2007, "Random walks on the click graph",

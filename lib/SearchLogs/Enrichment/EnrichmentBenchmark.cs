@@ -19,22 +19,29 @@ public static class EnrichmentBenchmark
         var generated = SyntheticSearchLog.Generate(generatedSearches);
         yield return $"generated {generatedSearches:N0} searches / {generated.Clicks.Count:N0} clicks in {clock.Elapsed.TotalSeconds:0.0} s";
         foreach (var line in Measure($"generated {generatedSearches:N0}", generated, queries, seed)) yield return line;
+        yield return $"load after: {Load()}";
     }
 
     private static IEnumerable<string> Measure(string name, CleanLog log, int queries, int seed)
     {
         GC.Collect();
         var before = GC.GetTotalMemory(true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var index = EnrichmentIndex.Build(log);
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var after = GC.GetTotalMemory(true);
         var st = index.Stats;
-        yield return $"[{name}] build {st.BuildTime.TotalSeconds:0.000} s (target < 10 s for 1M searches), index ~{(after - before) / 1e6:0} MB: " +
+        yield return $"[{name}] build {st.BuildTime.TotalSeconds:0.000} s wall, {cpu.TotalSeconds:0.000} s CPU (target < 10 s for 1M searches), index ~{(after - before) / 1e6:0} MB: " +
                      $"{st.Searches:N0} searches, {st.Queries:N0} queries, {st.Clips:N0} clips, {st.Edges:N0} edges, {st.Vocabulary:N0} words";
 
         var workload = Workload(log, queries, seed);
         foreach (var q in workload.Take(2000)) index.Enrich(q); // warm-up: JIT and caches
         var fast = Time(workload, q => index.Enrich(q));
         yield return $"[{name}] enrich (symmetric delete): {Summary(fast)} over {workload.Count:N0} queries (target p99 < 1 ms)";
+        // On a shared, loaded machine a single timing includes time the thread was descheduled; the best of three
+        // runs of the same query keeps its own cost and drops most of that noise.
+        var best = Time(workload, q => index.Enrich(q), repeats: 3);
+        yield return $"[{name}] enrich (symmetric delete), best of 3 per query: {Summary(best)}";
 
         var scan = new LinearScanSpelling(index.Spelling);
         var subset = workload.Take(Math.Min(workload.Count, 2000)).ToList();
@@ -63,14 +70,18 @@ public static class EnrichmentBenchmark
         return list;
     }
 
-    private static double[] Time(IReadOnlyList<string> workload, Action<string> action)
+    private static double[] Time(IReadOnlyList<string> workload, Action<string> action, int repeats = 1)
     {
         var ms = new double[workload.Count];
         for (var i = 0; i < workload.Count; i++)
         {
-            var t0 = Stopwatch.GetTimestamp();
-            action(workload[i]);
-            ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            ms[i] = double.MaxValue;
+            for (var r = 0; r < repeats; r++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                action(workload[i]);
+                ms[i] = Math.Min(ms[i], Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
         }
         return ms;
     }

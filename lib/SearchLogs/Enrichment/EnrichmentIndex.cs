@@ -49,24 +49,24 @@ public sealed class EnrichmentIndex
         options ??= new EnrichmentOptions();
         var clock = Stopwatch.StartNew();
 
-        // Normalize each distinct raw string once: logs repeat popular queries many times.
-        var normalized = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var searchQuery = new Dictionary<string, string>(log.Searches.Count, StringComparer.Ordinal);
-        var stats = new Dictionary<string, (long Searches, bool HadResults)>(StringComparer.Ordinal);
-        var vocabulary = new Dictionary<string, long>(StringComparer.Ordinal);
+        // Aggregate by raw string first and normalize each distinct string once: logs repeat popular queries.
+        var raw = new Dictionary<string, (long Searches, bool HadResults)>(StringComparer.Ordinal);
+        var rawOfSearch = new Dictionary<string, string>(log.Searches.Count, StringComparer.Ordinal);
         foreach (var s in log.Searches)
         {
-            if (!normalized.TryGetValue(s.Query, out var text))
-            {
-                var n = QueryNormalizer.Normalize(s.Query);
-                normalized[s.Query] = text = n.Kind == QueryKind.Search && n.Text.Length > 0 ? n.Text : null;
-            }
-            if (text is null) continue;
-            searchQuery[s.SearchId] = text;
-            var (count, had) = stats.GetValueOrDefault(text);
-            stats[text] = (count + 1, had || s.Total > 0);
-            foreach (var word in QueryTokenIndex.Tokens(text).Distinct())
-                vocabulary[word] = vocabulary.GetValueOrDefault(word) + 1;
+            var (count, had) = raw.GetValueOrDefault(s.Query);
+            raw[s.Query] = (count + 1, had || s.Total > 0);
+            rawOfSearch[s.SearchId] = s.Query;
+        }
+        var normalizedOf = new Dictionary<string, string>(raw.Count, StringComparer.Ordinal);
+        var stats = new Dictionary<string, (long Searches, bool HadResults)>(StringComparer.Ordinal);
+        foreach (var (query, (count, had)) in raw)
+        {
+            var n = QueryNormalizer.Normalize(query);
+            if (n.Kind != QueryKind.Search || n.Text.Length == 0) continue; // e-mails, URLs, symbols: not searches
+            normalizedOf[query] = n.Text;
+            var (c, h) = stats.GetValueOrDefault(n.Text);
+            stats[n.Text] = (c + count, h || had);
         }
 
         var queries = stats.Keys.Order(StringComparer.Ordinal).ToArray();
@@ -75,11 +75,18 @@ public sealed class EnrichmentIndex
         var searches = queries.Select(q => stats[q].Searches).ToArray();
         var hadResults = queries.Select(q => stats[q].HadResults).ToArray();
 
+        // A word's frequency is the number of searches containing it.
+        var vocabulary = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var q = 0; q < queries.Length; q++)
+            foreach (var word in QueryTokenIndex.Tokens(queries[q]).Distinct())
+                vocabulary[word] = vocabulary.GetValueOrDefault(word) + searches[q];
+
         var clipIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var clicks = new List<(int, int, double)>(log.Clicks.Count);
         foreach (var c in log.Clicks)
         {
-            if (!searchQuery.TryGetValue(c.SearchId, out var text)) continue; // click of a filtered (non-search) query
+            if (!rawOfSearch.TryGetValue(c.SearchId, out var query) || !normalizedOf.TryGetValue(query, out var text))
+                continue; // a click on a search that is not a search query (e-mail, URL)
             if (!clipIds.TryGetValue(c.ClipId, out var clip)) clipIds[c.ClipId] = clip = clipIds.Count;
             clicks.Add((queryIds[text], clip, options.PositionWeights.Weight(c.Position)));
         }
@@ -156,6 +163,12 @@ public sealed class EnrichmentIndex
         if (start.Count > 0)
         {
             var reached = _walk.Run(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(start));
+            // P_{0|t}(k | start) is proportional to P_{t|0}(start | k) P_0(k): a uniform prior is Craswell and
+            // Szummer's backward walk; a prior proportional to click volume D(k) equals the forward walk (the walk
+            // is reversible with stationary distribution D), which lets click counts matter for a clip linked to one query.
+            if (Options.WalkSettings.ClickVolumePrior)
+                for (var i = 0; i < reached.Count; i++)
+                    reached[i] = (reached[i].Node, reached[i].Score * _graph.WeightedDegree(reached[i].Node));
             double clipMass = 0, queryMass = 0;
             foreach (var (node, score) in reached)
                 if (node >= _graph.QueryCount) clipMass += score; else if (node != queryId) queryMass += score;
@@ -171,11 +184,10 @@ public sealed class EnrichmentIndex
             // Related queries: the walk's share blended with the co-click cosine to the start queries.
             var candidates = TopK(queryScores, Options.TopRelated * 4);
             var maxWalk = candidates.Count > 0 ? candidates[0].Score : 1;
-            var totalStart = start.Sum(s => s.Weight);
+            var coClick = new CoClickSimilarity(_graph, start);
             foreach (var (node, score) in candidates)
             {
-                double cosine = 0;
-                foreach (var (s, w) in start) cosine += w / totalStart * (s == node ? 1 : CoClickSimilarity.Cosine(_graph, s, node));
+                var cosine = coClick.To(node);
                 var blended = Options.RelatedBlend * score / maxWalk + (1 - Options.RelatedBlend) * cosine;
                 related.Add(new RelatedQuery(_queries[node], blended, score / queryMass, cosine, _searches[node],
                     _hadResults[node], sources.GetValueOrDefault(node, "walk")));
@@ -208,9 +220,16 @@ public sealed class EnrichmentIndex
         return null;
     }
 
-    private static List<(int Node, double Score)> TopK(List<(int Node, double Score)> items, int k)
+    /// <summary>The k best by score; ties (frequent in the backward walk: clips linked to one query score alike) go to
+    /// the node with more clicks, then to the lower id.</summary>
+    private List<(int Node, double Score)> TopK(List<(int Node, double Score)> items, int k)
     {
-        items.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Node.CompareTo(b.Node));
+        items.Sort((a, b) =>
+        {
+            if (a.Score != b.Score) return b.Score.CompareTo(a.Score);
+            var d = _graph.WeightedDegree(b.Node).CompareTo(_graph.WeightedDegree(a.Node));
+            return d != 0 ? d : a.Node.CompareTo(b.Node);
+        });
         if (items.Count > k) items.RemoveRange(k, items.Count - k);
         return items;
     }

@@ -12,7 +12,7 @@ public sealed class QueryTokenIndex
     private double[] _idf = [];
 
     /// <summary>Most postings read per input word, so a very common word cannot make a lookup slow.</summary>
-    public int MaxPostings { get; init; } = 4096;
+    public int MaxPostings { get; init; } = 1024;
 
     public QueryTokenIndex(IReadOnlyList<string> queries)
     {
@@ -52,13 +52,14 @@ public sealed class QueryTokenIndex
 
         double inputWeight = unknownIdf;
         foreach (var t in known) inputWeight += _idf[t];
-        // Candidates come from the rarest words' postings: a query sharing only frequent words scores low anyway.
-        var candidates = new HashSet<int>();
-        foreach (var t in known.OrderBy(t => _postings[t].Count).Take(2))
-            foreach (var q in _postings[t].Take(MaxPostings))
-                candidates.Add(q);
-        foreach (var q in candidates)
+        // Candidates come from the rarest word's postings: a query sharing only frequent words scores low anyway.
+        var rarest = known[0];
+        foreach (var t in known)
+            if (_postings[t].Count < _postings[rarest].Count) rarest = t;
+        var postings = _postings[rarest];
+        for (var i = 0; i < Math.Min(postings.Count, MaxPostings); i++)
         {
+            var q = postings[i];
             double shared = 0, union = inputWeight;
             foreach (var t in _queryTokens[q])
             {

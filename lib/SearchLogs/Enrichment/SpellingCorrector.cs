@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Workbook.SearchLogs.Enrichment;
 
 /// <summary>A vocabulary word proposed for an input word.</summary>
@@ -24,17 +22,25 @@ public sealed class SpellingCorrector
     private readonly string[] _words;
     private readonly long[] _frequency;
     private readonly Dictionary<string, int> _wordIds;
-    private readonly Dictionary<string, int[]> _deletes;
+    // Delete index, keyed by a 64-bit hash of each delete string rather than the string itself: no allocation per
+    // delete, and a rare collision only adds a candidate that the OSA verification then rejects.
+    private readonly Dictionary<ulong, (int Start, int Count)> _deletes;
+    private readonly int[] _postings;
+    private readonly ThreadLocal<int[]> _seen;
+    private readonly ThreadLocal<int> _stamp = new(() => 0);
     public SpellingOptions Options { get; }
 
-    private SpellingCorrector(string[] words, long[] frequency, Dictionary<string, int[]> deletes, SpellingOptions options)
+    private SpellingCorrector(string[] words, long[] frequency, Dictionary<ulong, (int, int)> deletes, int[] postings,
+        SpellingOptions options)
     {
         _words = words;
         _frequency = frequency;
         _deletes = deletes;
+        _postings = postings;
         Options = options;
         _wordIds = new Dictionary<string, int>(words.Length, StringComparer.Ordinal);
         for (var i = 0; i < words.Length; i++) _wordIds[words[i]] = i;
+        _seen = new ThreadLocal<int[]>(() => new int[words.Length]);
     }
 
     public int VocabularySize => _words.Length;
@@ -54,21 +60,27 @@ public sealed class SpellingCorrector
         var words = entries.Select(e => e.Key).ToArray();
         var frequency = entries.Select(e => e.Value).ToArray();
 
-        var postings = new Dictionary<string, List<int>>(words.Length * 8, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // (delete hash, word id) pairs, sorted by hash, become one posting array with a range per hash.
+        var keys = new List<ulong>(words.Length * 16);
+        var ids = new List<int>(words.Length * 16);
+        Span<ulong> buffer = stackalloc ulong[MaxDeletes(options)];
         for (var id = 0; id < words.Length; id++)
         {
-            seen.Clear();
-            Deletes(Prefix(words[id], options.PrefixLength), options.MaxEditDistance, seen);
-            foreach (var d in seen)
-            {
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(postings, d, out _);
-                (list ??= new List<int>(2)).Add(id);
-            }
+            var n = DeleteHashes(Prefix(words[id], options.PrefixLength), options.MaxEditDistance, buffer);
+            for (var i = 0; i < n; i++) { keys.Add(buffer[i]); ids.Add(id); }
         }
-        var deletes = new Dictionary<string, int[]>(postings.Count, StringComparer.Ordinal);
-        foreach (var (key, ids) in postings) deletes[key] = ids.ToArray();
-        return new SpellingCorrector(words, frequency, deletes, options);
+        var keyArray = keys.ToArray();
+        var postings = ids.ToArray();
+        Array.Sort(keyArray, postings);
+        var deletes = new Dictionary<ulong, (int, int)>(keyArray.Length / 2);
+        for (var i = 0; i < keyArray.Length;)
+        {
+            var j = i + 1;
+            while (j < keyArray.Length && keyArray[j] == keyArray[i]) j++;
+            deletes[keyArray[i]] = (i, j - i);
+            i = j;
+        }
+        return new SpellingCorrector(words, frequency, deletes, postings, options);
     }
 
     /// <summary>
@@ -79,20 +91,25 @@ public sealed class SpellingCorrector
     {
         var max = Math.Min(maxDistance ?? Options.MaxEditDistance, Options.MaxEditDistance);
         var found = new List<SpellingSuggestion>();
-        if (_wordIds.TryGetValue(input, out var exact))
-            found.Add(new SpellingSuggestion(input, 0, _frequency[exact]));
+        var self = _wordIds.TryGetValue(input, out var exact) ? exact : -1;
+        if (self >= 0) found.Add(new SpellingSuggestion(input, 0, _frequency[self]));
         if (max == 0 || input.Length == 0) return found;
 
-        var candidates = new HashSet<string>(StringComparer.Ordinal);
-        Deletes(Prefix(input, Options.PrefixLength), max, candidates);
-        var checkedIds = new HashSet<int>();
-        if (_wordIds.TryGetValue(input, out var self)) checkedIds.Add(self);
-        foreach (var key in candidates)
+        var seen = _seen.Value!;
+        var stamp = _stamp.Value + 1;
+        if (stamp == int.MaxValue) { Array.Clear(seen); stamp = 1; }
+        _stamp.Value = stamp;
+        if (self >= 0) seen[self] = stamp;
+
+        Span<ulong> hashes = stackalloc ulong[MaxDeletes(Options)];
+        var n = DeleteHashes(Prefix(input, Options.PrefixLength), max, hashes);
+        for (var h = 0; h < n; h++)
         {
-            if (!_deletes.TryGetValue(key, out var ids)) continue;
-            foreach (var id in ids)
+            if (!_deletes.TryGetValue(hashes[h], out var range)) continue;
+            foreach (var id in _postings.AsSpan(range.Start, range.Count))
             {
-                if (!checkedIds.Add(id)) continue;
+                if (seen[id] == stamp) continue;
+                seen[id] = stamp;
                 var d = EditDistance.Osa(input, _words[id], max);
                 if (d <= max) found.Add(new SpellingSuggestion(_words[id], d, _frequency[id]));
             }
@@ -123,16 +140,51 @@ public sealed class SpellingCorrector
 
     private static string Prefix(string word, int length) => word.Length > length ? word[..length] : word;
 
-    /// <summary>Adds <paramref name="word"/> and every string reachable from it by up to <paramref name="depth"/> deletions.</summary>
-    private static void Deletes(string word, int depth, HashSet<string> into)
+    private static int MaxDeletes(SpellingOptions o)
     {
-        into.Add(word);
-        if (depth == 0 || word.Length <= 1) return;
-        for (var i = 0; i < word.Length; i++)
+        // 1 + L + L(L-1)/2 + ... for L = prefix length, up to the maximum distance (2 in practice).
+        int total = 1, term = 1;
+        for (var d = 1; d <= o.MaxEditDistance; d++) { term = term * (o.PrefixLength - d + 1) / d; total += term; }
+        return total;
+    }
+
+    /// <summary>
+    /// Hashes of <paramref name="word"/> and of every string obtained by deleting up to <paramref name="depth"/>
+    /// characters, deduplicated; returns how many were written to <paramref name="into"/>.
+    /// </summary>
+    private static int DeleteHashes(ReadOnlySpan<char> word, int depth, Span<ulong> into)
+    {
+        var count = 0;
+        Span<char> buffer = stackalloc char[word.Length];
+        Recurse(word, depth, into, ref count, buffer, 0);
+        into[..count].Sort();
+        var unique = 0;
+        for (var i = 0; i < count; i++)
+            if (i == 0 || into[i] != into[unique - 1]) into[unique++] = into[i];
+        return unique;
+
+        // Deletes positions at or after `from` only, so each combination of positions is produced once.
+        static void Recurse(ReadOnlySpan<char> w, int depth, Span<ulong> into, ref int count, Span<char> buffer, int from)
         {
-            var d = word.Remove(i, 1);
-            if (into.Contains(d) && depth == 1) continue;
-            Deletes(d, depth - 1, into);
+            into[count++] = Hash(w);
+            if (depth == 0 || w.Length <= 1) return;
+            for (var i = from; i < w.Length; i++)
+            {
+                var shorter = buffer[..(w.Length - 1)];
+                w[..i].CopyTo(shorter);
+                w[(i + 1)..].CopyTo(shorter[i..]);
+                Span<char> copy = stackalloc char[shorter.Length];
+                shorter.CopyTo(copy);
+                Recurse(copy, depth - 1, into, ref count, buffer, i);
+            }
         }
+    }
+
+    /// <summary>FNV-1a, 64 bits.</summary>
+    private static ulong Hash(ReadOnlySpan<char> s)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in s) { h ^= c; h *= 1099511628211UL; }
+        return h;
     }
 }
