@@ -9,6 +9,10 @@ public sealed record TableSchema(string Name, IReadOnlyList<Column> Columns)
 {
     public IEnumerable<string> ColumnNames => Columns.Select(c => c.Name);
     public int Ordinal(string column) => Columns.Select((c, i) => (c, i)).First(x => x.c.Name == column).i;
+
+    /// <summary>The same layout under another name, with <paramref name="nullable"/> columns allowed to be NULL.</summary>
+    public TableSchema As(string name, params string[] nullable) =>
+        new(name, Columns.Select(c => nullable.Contains(c.Name) ? c with { Nullable = true } : c).ToList());
 }
 
 /// <summary>
