@@ -1,0 +1,97 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Workbook.SearchLogs;
+
+public enum DatabaseBackend { Sqlite, Postgres }
+
+/// <summary>
+/// Opens the search-log database: a SQLite file (default <c>data/search_logs.db</c>) or a PostgreSQL server when
+/// given an Npgsql connection string ("Host=...;Username=...;..."). Both hold the same tables (<see cref="CleanSchema"/>).
+/// </summary>
+public static class SearchLogDatabase
+{
+    /// <summary>The default SQLite file, <c>data/search_logs.db</c> under the workbook root.</summary>
+    public static string DefaultPath => WorkbookPaths.Data("search_logs.db");
+
+    /// <summary>PostgreSQL when the text looks like an Npgsql connection string or a postgres:// URI, else SQLite.</summary>
+    public static DatabaseBackend BackendOf(string dbPathOrConnectionString)
+    {
+        var s = dbPathOrConnectionString.TrimStart();
+        if (s.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            return DatabaseBackend.Postgres;
+        foreach (var part in s.Split(';'))
+        {
+            var key = part.Split('=', 2)[0].Trim();
+            if (key.Equals("Host", StringComparison.OrdinalIgnoreCase) || key.Equals("Server", StringComparison.OrdinalIgnoreCase))
+                return DatabaseBackend.Postgres;
+        }
+        return DatabaseBackend.Sqlite;
+    }
+
+    /// <summary>An open connection; SQLite files and their folder are created when missing.</summary>
+    public static DbConnection Open(string? dbPathOrConnectionString = null)
+    {
+        var target = string.IsNullOrWhiteSpace(dbPathOrConnectionString) ? DefaultPath : dbPathOrConnectionString;
+        DbConnection connection = BackendOf(target) == DatabaseBackend.Postgres
+            ? new NpgsqlConnection(ToNpgsql(target))
+            : new SqliteConnection(SqliteConnectionString(target));
+        connection.Open();
+        if (connection is SqliteConnection)
+            Execute(connection, "PRAGMA busy_timeout = 600000; PRAGMA foreign_keys = OFF;");
+        return connection;
+    }
+
+    private static string SqliteConnectionString(string target)
+    {
+        if (target.Contains("Data Source=", StringComparison.OrdinalIgnoreCase)) return target;
+        var full = Path.GetFullPath(target);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        // Pooling off: a closed connection releases the file at once (tests delete it; reruns swap tables).
+        return new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString();
+    }
+
+    private static string ToNpgsql(string target)
+    {
+        if (!target.Contains("://")) return target;
+        var uri = new Uri(target);
+        var b = new NpgsqlConnectionStringBuilder { Host = uri.Host, Port = uri.Port > 0 ? uri.Port : 5432, Database = uri.AbsolutePath.Trim('/') };
+        var user = uri.UserInfo.Split(':', 2);
+        if (user[0].Length > 0) b.Username = Uri.UnescapeDataString(user[0]);
+        if (user.Length > 1) b.Password = Uri.UnescapeDataString(user[1]);
+        return b.ToString();
+    }
+
+    /// <summary>Text safe to show in logs and summaries (no password).</summary>
+    public static string Describe(string dbPathOrConnectionString)
+    {
+        if (BackendOf(dbPathOrConnectionString) == DatabaseBackend.Sqlite) return Path.GetFullPath(dbPathOrConnectionString);
+        var b = new NpgsqlConnectionStringBuilder(ToNpgsql(dbPathOrConnectionString));
+        return $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}" + (b.SearchPath is { Length: > 0 } sp ? $" (schema {sp})" : "");
+    }
+
+    internal static int Execute(DbConnection connection, string sql, DbTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        cmd.CommandTimeout = 0;
+        return cmd.ExecuteNonQuery();
+    }
+
+    internal static object? Scalar(DbConnection connection, string sql, DbTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        cmd.CommandTimeout = 0;
+        var v = cmd.ExecuteScalar();
+        return v is DBNull ? null : v;
+    }
+
+    /// <summary>True when a table (or view) exists in the connection's current schema.</summary>
+    public static bool TableExists(DbConnection connection, string table) => connection is SqliteConnection
+        ? Convert.ToInt64(Scalar(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE name = '{table}'")) > 0
+        : Scalar(connection, $"SELECT to_regclass('{table}')::text") != null;
+}
