@@ -20,24 +20,14 @@ public static class CleanLogReader
     /// </summary>
     public static CleanLog Read(string dbPathOrConnectionString)
     {
-        var isPath = !dbPathOrConnectionString.Contains('=');
-        if (isPath && !File.Exists(dbPathOrConnectionString))
+        var isFile = SearchLogDatabase.BackendOf(dbPathOrConnectionString) == DatabaseBackend.Sqlite
+                     && !dbPathOrConnectionString.Contains('=');
+        if (isFile && !File.Exists(dbPathOrConnectionString))
             throw new CleanTablesMissingException(
-                $"The database '{dbPathOrConnectionString}' does not exist: {PipelineHint}.");
-        if (isPath) Workbook.Reports.DataLineage.Record(dbPathOrConnectionString);
-        using var connection = OpenConnection(dbPathOrConnectionString);
+                $"The database '{Path.GetFullPath(dbPathOrConnectionString)}' does not exist: {PipelineHint}.");
+        if (isFile) Workbook.Reports.DataLineage.Record(dbPathOrConnectionString);
+        using var connection = SearchLogDatabase.Open(dbPathOrConnectionString);
         return Read(connection);
-    }
-
-    private static DbConnection OpenConnection(string dbPathOrConnectionString)
-    {
-        var cs = dbPathOrConnectionString.Contains('=')
-            ? dbPathOrConnectionString
-            : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
-              { DataSource = dbPathOrConnectionString, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly }.ToString();
-        var connection = new Microsoft.Data.Sqlite.SqliteConnection(cs);
-        connection.Open();
-        return connection;
     }
 
     /// <summary>Loads every clean search and click from an open connection (SQLite or PostgreSQL).</summary>
@@ -61,17 +51,9 @@ public static class CleanLogReader
 
     private static void RequireTable(DbConnection connection, string table)
     {
-        try
-        {
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"SELECT 1 FROM {table} WHERE 1 = 0";
-            using var reader = cmd.ExecuteReader();
-        }
-        catch (DbException e)
-        {
+        if (!SearchLogDatabase.TableExists(connection, table))
             throw new CleanTablesMissingException(
-                $"The table '{table}' is missing from database '{connection.DataSource}': {PipelineHint}.", e);
-        }
+                $"The table '{table}' is missing from database '{connection.DataSource}': {PipelineHint}.");
     }
 
     private static IEnumerable<object?[]> Rows(DbConnection connection, string sql)

@@ -44,6 +44,22 @@ public static class EnrichmentEvaluation
         return Evaluate(split, index, seed);
     }
 
+    /// <summary>One row of an ablation: a configuration's enriched scores on the same split.</summary>
+    public sealed record Variant(string Name, Estimate RecallAt10, Estimate Mrr10, Estimate UnseenCoverage, Estimate ZeroResultRescue);
+
+    /// <summary>Evaluates several configurations on the same time split (ablations and sensitivity).</summary>
+    public static IReadOnlyList<Variant> Compare(CleanLog log, IEnumerable<(string Name, EnrichmentOptions Options)> variants,
+        double trainFraction = 0.8, int seed = 42)
+    {
+        var split = TimeSplit.ByFraction(log, trainFraction);
+        return variants.Select(v =>
+        {
+            var r = Evaluate(split, EnrichmentIndex.Build(split.Train, v.Options), seed);
+            var enriched = r.Systems[^1];
+            return new Variant(v.Name, enriched.RecallAt10, enriched.Mrr10, r.UnseenCoverage, r.ZeroResultRescue);
+        }).ToList();
+    }
+
     /// <summary>Evaluates an index built on <paramref name="split"/>'s training part.</summary>
     public static EnrichmentEvaluationReport Evaluate(TimeSplit split, EnrichmentIndex index, int seed = 42)
     {

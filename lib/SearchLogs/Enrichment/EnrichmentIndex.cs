@@ -128,7 +128,7 @@ public sealed class EnrichmentIndex
         var zeroResults = known && !_hadResults[queryId];
         var corrections = new List<TokenCorrection>();
         var correctedTokens = tokens;
-        for (var i = 0; i < tokens.Length; i++)
+        for (var i = 0; i < (Options.CorrectSpelling ? tokens.Length : 0); i++)
         {
             var fix = CorrectWord(tokens[i], zeroResults, lookup);
             if (fix is null || fix.Term == tokens[i]) continue;

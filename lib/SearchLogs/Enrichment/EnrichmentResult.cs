@@ -31,6 +31,7 @@ public sealed record EnrichmentResult(
 /// corrected when a vocabulary word this many times more frequent is within distance 1: logs' own vocabularies
 /// contain their typos.</param>
 /// <param name="RelatedBlend">Weight of the walk (vs the co-click cosine) in a related query's score.</param>
+/// <param name="CorrectSpelling">Off only for ablations.</param>
 public sealed record EnrichmentOptions(
     PositionWeighting? Position = null,
     WalkOptions? Walk = null,
@@ -41,7 +42,8 @@ public sealed record EnrichmentOptions(
     double BackoffMinScore = 0.5,
     double DominanceRatio = 20,
     long RareWordFrequency = 3,
-    double RelatedBlend = 0.5)
+    double RelatedBlend = 0.5,
+    bool CorrectSpelling = true)
 {
     public PositionWeighting PositionWeights => Position ?? new PositionWeighting();
     public WalkOptions WalkSettings => Walk ?? new WalkOptions();
