@@ -52,14 +52,17 @@ public sealed class QueryTokenIndex
 
         double inputWeight = unknownIdf;
         foreach (var t in known) inputWeight += _idf[t];
-        // Candidates come from the rarest word's postings: a query sharing only frequent words scores low anyway.
-        var rarest = known[0];
-        foreach (var t in known)
-            if (_postings[t].Count < _postings[rarest].Count) rarest = t;
-        var postings = _postings[rarest];
-        for (var i = 0; i < Math.Min(postings.Count, MaxPostings); i++)
+        // Candidates come from the postings of the rarest words first, up to a budget: a query sharing only the
+        // most frequent words would score low anyway, and a word like "video" must not make a lookup slow.
+        var candidates = new HashSet<int>();
+        foreach (var t in known.OrderBy(t => _postings[t].Count))
         {
-            var q = postings[i];
+            if (candidates.Count >= MaxPostings) break;
+            var postings = _postings[t];
+            for (var i = 0; i < Math.Min(postings.Count, MaxPostings); i++) candidates.Add(postings[i]);
+        }
+        foreach (var q in candidates)
+        {
             double shared = 0, union = inputWeight;
             foreach (var t in _queryTokens[q])
             {
