@@ -2,7 +2,8 @@ namespace Workbook.SearchLogs.Enrichment;
 
 /// <summary>One cleaned search request, as much of it as enrichment needs.</summary>
 /// <param name="Total">Results the engine returned; -1 when the clean table holds no value.</param>
-public sealed record LoggedSearch(string SearchId, string Query, DateTime TsUtc, long Total);
+/// <param name="UserId">The <c>cuid</c> (only used to describe sessions; enrichment itself is not personalized).</param>
+public sealed record LoggedSearch(string SearchId, string Query, DateTime TsUtc, long Total, string UserId = "");
 
 /// <summary>One cleaned click on a result of <see cref="SearchId"/>.</summary>
 public sealed record LoggedClick(string SearchId, string ClipId, int Position, DateTime TsUtc);

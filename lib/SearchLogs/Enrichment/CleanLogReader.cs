@@ -38,9 +38,9 @@ public static class CleanLogReader
         RequireTable(connection, "clean_search_result_interaction");
 
         var searches = new List<LoggedSearch>();
-        foreach (var r in Rows(connection, "SELECT search_id, search_query, ts, total FROM clean_search_request"))
+        foreach (var r in Rows(connection, "SELECT search_id, search_query, ts, total, cuid FROM clean_search_request"))
             searches.Add(new LoggedSearch(Text(r[0]), Text(r[1]), Utc(r[2], "clean_search_request.ts"),
-                r[3] is null or DBNull ? -1 : Convert.ToInt64(r[3], CultureInfo.InvariantCulture)));
+                r[3] is null or DBNull ? -1 : Convert.ToInt64(r[3], CultureInfo.InvariantCulture), Text(r[4])));
 
         var clicks = new List<LoggedClick>();
         foreach (var r in Rows(connection, "SELECT search_id, cid, position, ts FROM clean_search_result_interaction"))

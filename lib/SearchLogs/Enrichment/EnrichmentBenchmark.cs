@@ -15,6 +15,7 @@ public static class EnrichmentBenchmark
         yield return $"bench enrich: {Environment.ProcessorCount} cores, load {Load()}, {(Debugger.IsAttached ? "debugger attached, " : "")}{(IsRelease() ? "Release" : "Debug build: use -c Release")}";
         if (real is not null)
             foreach (var line in Measure("real logs", real, queries, seed)) yield return line;
+        if (generatedSearches <= 0) yield break;
         var clock = Stopwatch.StartNew();
         var generated = SyntheticSearchLog.Generate(generatedSearches);
         yield return $"generated {generatedSearches:N0} searches / {generated.Clicks.Count:N0} clicks in {clock.Elapsed.TotalSeconds:0.0} s";
