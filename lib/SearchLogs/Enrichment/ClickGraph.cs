@@ -3,7 +3,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// <summary>
 /// The bipartite query-clip click graph: query nodes 0..Q-1, clip nodes Q..Q+C-1, an edge weighted by the
 /// (position-weighted) clicks between a query and a clip. Adjacency is stored compressed (CSR), and each node's edges
-/// are sorted by the weight the backward walk gives them, so a walk can cap its fan-out at the strongest edges.
+/// are sorted by click weight, so a walk can cap its fan-out at the strongest edges.
 /// </summary>
 public sealed class ClickGraph
 {
@@ -58,10 +58,11 @@ public sealed class ClickGraph
 
         _backward = new float[_targets.Length];
         for (var e = 0; e < _targets.Length; e++) _backward[e] = (float)(_weight[e] / _degree[_targets[e]]);
-        // Strongest backward coefficient first, so a walk capping its fan-out keeps the edges that matter.
+        // Most clicked edges first, so a walk capping its fan-out at a hub follows the edges that carry its traffic
+        // (sorting by the backward coefficient instead would pick a hub's many single-query clips, all at 1.0).
         var order = new int[_targets.Length];
         var keys = new float[_targets.Length];
-        for (var e = 0; e < order.Length; e++) { order[e] = e; keys[e] = -_backward[e]; }
+        for (var e = 0; e < order.Length; e++) { order[e] = e; keys[e] = -_weight[e]; }
         for (var v = 0; v < n; v++)
         {
             var (from, to) = (_offsets[v], _offsets[v + 1]);

@@ -8,7 +8,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// <param name="Prune">Scores below this fraction of the step's largest are dropped (again bounds latency).</param>
 /// <param name="ClickVolumePrior">Rank by P_{0|t} with a prior proportional to each node's clicks instead of a
 /// uniform one (which makes the ranking that of the forward walk).</param>
-public sealed record WalkOptions(int Steps = 11, double SelfTransition = 0.9, int MaxFanOut = 64, double Prune = 1e-4,
+public sealed record WalkOptions(int Steps = 11, double SelfTransition = 0.9, int MaxFanOut = 32, double Prune = 1e-3,
     bool ClickVolumePrior = false);
 
 /// <summary>
@@ -40,6 +40,15 @@ public sealed class ClickGraphWalk
     /// </summary>
     public List<(int Node, double Score)> Run(ReadOnlySpan<(int Node, double Weight)> start)
     {
+        var result = new List<(int, double)>();
+        Run(start, result);
+        return result;
+    }
+
+    /// <summary>The same, filling <paramref name="result"/> (cleared first) so a caller can reuse one list.</summary>
+    public void Run(ReadOnlySpan<(int Node, double Weight)> start, List<(int Node, double Score)> result)
+    {
+        result.Clear();
         var s = _scratch.Value!;
         s.Reset();
         foreach (var (node, w) in start) s.AddCurrent(node, w);
@@ -64,9 +73,7 @@ public sealed class ClickGraphWalk
             s.Swap(max * _options.Prune);
         }
 
-        var result = new List<(int, double)>(s.CurrentNodes.Count);
         foreach (var k in s.CurrentNodes) result.Add((k, s.Current[k]));
-        return result;
     }
 
     /// <summary>Dense score vectors reused across calls (one per thread) so a walk allocates almost nothing.</summary>

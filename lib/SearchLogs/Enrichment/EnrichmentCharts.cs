@@ -20,12 +20,14 @@ public static class EnrichmentCharts
                     array = bars.Select(b => b.Estimate.High - b.Estimate.Value).ToArray(),
                     arrayminus = bars.Select(b => b.Estimate.Value - b.Estimate.Low).ToArray(),
                 },
-                text = bars.Select(b => $"n={b.Estimate.N}").ToArray(),
+                hovertext = bars.Select(b => $"{b.Estimate}").ToArray(),
             },
             new { title = new { text = title }, yaxis = new { title = new { text = yTitle }, rangemode = "tozero" } });
 
     /// <summary>Recall@10 and MRR@10 of each system of a report, with intervals.</summary>
     public static Figure Systems(EnrichmentEvaluationReport report) => WithIntervals(
-        report.Systems.SelectMany(s => new[] { ($"{s.System}: recall@10", s.RecallAt10), ($"{s.System}: MRR@10", s.Mrr10) }).ToList(),
+        report.Systems.SelectMany(s => new[] { ($"{Short(s.System)}: recall@10", s.RecallAt10), ($"{Short(s.System)}: MRR@10", s.Mrr10) }).ToList(),
         $"Clicked clip among the first 10 proposals (test: {report.TestSearchesWithClick} searches with a click)", "mean over test searches");
+
+    private static string Short(string system) => system.Split(',', '(')[0].Trim();
 }

@@ -38,6 +38,7 @@ public sealed class EnrichmentIndex
         _clips = clips;
         _graph = graph;
         _walk = new ClickGraphWalk(graph, options.WalkSettings);
+        _coClick = new ThreadLocal<CoClickSimilarity>(() => new CoClickSimilarity(graph));
         _spelling = spelling;
         _words = new QueryTokenIndex(queries);
         Stats = stats with { Queries = queries.Length, Clips = clips.Length, Edges = graph.EdgeCount, Vocabulary = spelling.VocabularySize };
@@ -162,29 +163,29 @@ public sealed class EnrichmentIndex
         var related = new List<RelatedQuery>();
         if (start.Count > 0)
         {
-            var reached = _walk.Run(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(start));
+            var reached = _reached.Value!;
+            _walk.Run(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(start), reached);
             // P_{0|t}(k | start) is proportional to P_{t|0}(start | k) P_0(k): a uniform prior is Craswell and
             // Szummer's backward walk; a prior proportional to click volume D(k) equals the forward walk (the walk
             // is reversible with stationary distribution D), which lets click counts matter for a clip linked to one query.
-            if (Options.WalkSettings.ClickVolumePrior)
-                for (var i = 0; i < reached.Count; i++)
-                    reached[i] = (reached[i].Node, reached[i].Score * _graph.WeightedDegree(reached[i].Node));
+            var volumePrior = Options.WalkSettings.ClickVolumePrior;
             double clipMass = 0, queryMass = 0;
-            foreach (var (node, score) in reached)
-                if (node >= _graph.QueryCount) clipMass += score; else if (node != queryId) queryMass += score;
-
-            var clipScores = new List<(int Node, double Score)>();
-            var queryScores = new List<(int Node, double Score)>();
-            foreach (var r in reached)
-                if (r.Node >= _graph.QueryCount) clipScores.Add(r);
-                else if (r.Node != queryId) queryScores.Add(r);
-            foreach (var (node, score) in TopK(clipScores, Options.TopClips))
+            var topClips = new TopK(Options.TopClips, _graph);
+            var topQueries = new TopK(Options.TopRelated * 4, _graph);
+            foreach (var (node, walked) in reached)
+            {
+                var score = volumePrior ? walked * _graph.WeightedDegree(node) : walked;
+                if (node >= _graph.QueryCount) { clipMass += score; topClips.Offer(node, score); }
+                else if (node != queryId) { queryMass += score; topQueries.Offer(node, score); }
+            }
+            foreach (var (node, score) in topClips.Items)
                 clips.Add(new SuggestedClip(_clips[node - _graph.QueryCount], score / clipMass));
 
             // Related queries: the walk's share blended with the co-click cosine to the start queries.
-            var candidates = TopK(queryScores, Options.TopRelated * 4);
-            var maxWalk = candidates.Count > 0 ? candidates[0].Score : 1;
-            var coClick = new CoClickSimilarity(_graph, start);
+            var candidates = topQueries.Items;
+            var maxWalk = candidates.Length > 0 ? candidates[0].Score : 1;
+            var coClick = _coClick.Value!;
+            coClick.Prepare(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(start));
             foreach (var (node, score) in candidates)
             {
                 var cosine = coClick.To(node);
@@ -220,17 +221,35 @@ public sealed class EnrichmentIndex
         return null;
     }
 
-    /// <summary>The k best by score; ties (frequent in the backward walk: clips linked to one query score alike) go to
-    /// the node with more clicks, then to the lower id.</summary>
-    private List<(int Node, double Score)> TopK(List<(int Node, double Score)> items, int k)
+    private readonly ThreadLocal<List<(int Node, double Score)>> _reached = new(() => new List<(int, double)>());
+    private readonly ThreadLocal<CoClickSimilarity> _coClick;
+
+    /// <summary>
+    /// The k best nodes seen so far, by score; ties (frequent in the backward walk: clips linked to one query score
+    /// alike) go to the node with more clicks, then to the lower id. Insertion into a short sorted array: most
+    /// offers fail the first comparison, so selecting from thousands of reached nodes costs about one pass.
+    /// </summary>
+    private sealed class TopK(int k, ClickGraph graph)
     {
-        items.Sort((a, b) =>
+        private readonly (int Node, double Score)[] _items = new (int, double)[Math.Max(1, k)];
+        private int _count;
+
+        public ReadOnlySpan<(int Node, double Score)> Items => _items.AsSpan(0, _count);
+
+        public void Offer(int node, double score)
         {
-            if (a.Score != b.Score) return b.Score.CompareTo(a.Score);
-            var d = _graph.WeightedDegree(b.Node).CompareTo(_graph.WeightedDegree(a.Node));
-            return d != 0 ? d : a.Node.CompareTo(b.Node);
-        });
-        if (items.Count > k) items.RemoveRange(k, items.Count - k);
-        return items;
+            if (k <= 0) return;
+            if (_count == k && !Better(node, score, _items[k - 1])) return;
+            var i = _count == k ? k - 1 : _count++;
+            while (i > 0 && Better(node, score, _items[i - 1])) { _items[i] = _items[i - 1]; i--; }
+            _items[i] = (node, score);
+        }
+
+        private bool Better(int node, double score, (int Node, double Score) other)
+        {
+            if (score != other.Score) return score > other.Score;
+            var d = graph.WeightedDegree(node).CompareTo(graph.WeightedDegree(other.Node));
+            return d != 0 ? d > 0 : node < other.Node;
+        }
     }
 }

@@ -10,6 +10,15 @@ public sealed class QueryTokenIndex
     private readonly List<List<int>> _postings = new();
     private readonly int[][] _queryTokens;
     private double[] _idf = [];
+    private readonly ThreadLocal<Scratch> _scratch;
+
+    /// <summary>Per-thread buffers, so a lookup allocates almost nothing.</summary>
+    private sealed class Scratch(int queries)
+    {
+        public readonly int[] Seen = new int[queries];
+        public readonly List<int> Candidates = new();
+        public int Stamp;
+    }
 
     /// <summary>Most postings read per input word, so a very common word cannot make a lookup slow.</summary>
     public int MaxPostings { get; init; } = 1024;
@@ -24,6 +33,7 @@ public sealed class QueryTokenIndex
             foreach (var t in ids) _postings[t].Add(q);
         }
         _idf = _postings.Select(p => Math.Log(1.0 + (double)queries.Count / p.Count)).ToArray();
+        _scratch = new ThreadLocal<Scratch>(() => new Scratch(queries.Count));
     }
 
     private int TokenId(string token)
@@ -54,12 +64,22 @@ public sealed class QueryTokenIndex
         foreach (var t in known) inputWeight += _idf[t];
         // Candidates come from the postings of the rarest words first, up to a budget: a query sharing only the
         // most frequent words would score low anyway, and a word like "video" must not make a lookup slow.
-        var candidates = new HashSet<int>();
-        foreach (var t in known.OrderBy(t => _postings[t].Count))
+        var scratch = _scratch.Value!;
+        var stamp = ++scratch.Stamp;
+        var candidates = scratch.Candidates;
+        candidates.Clear();
+        known.Sort((a, b) => _postings[a].Count.CompareTo(_postings[b].Count));
+        foreach (var t in known)
         {
             if (candidates.Count >= MaxPostings) break;
             var postings = _postings[t];
-            for (var i = 0; i < Math.Min(postings.Count, MaxPostings); i++) candidates.Add(postings[i]);
+            for (var i = 0; i < Math.Min(postings.Count, MaxPostings); i++)
+            {
+                var q = postings[i];
+                if (scratch.Seen[q] == stamp) continue;
+                scratch.Seen[q] = stamp;
+                candidates.Add(q);
+            }
         }
         foreach (var q in candidates)
         {
