@@ -27,7 +27,7 @@ public sealed class EnrichmentIndex
     public ClickGraph Graph => _graph;
 
     private EnrichmentIndex(EnrichmentOptions options, string[] queries, long[] searches, bool[] hadResults,
-        string[] clips, ClickGraph graph, SpellingCorrector spelling, EnrichmentIndexStats stats)
+        string[] clips, ClickGraph graph, SpellingCorrector spelling, QueryTokenIndex words, EnrichmentIndexStats stats)
     {
         Options = options;
         _queries = queries;
@@ -40,7 +40,7 @@ public sealed class EnrichmentIndex
         _walk = new ClickGraphWalk(graph, options.WalkSettings);
         _coClick = new ThreadLocal<CoClickSimilarity>(() => new CoClickSimilarity(graph));
         _spelling = spelling;
-        _words = new QueryTokenIndex(queries);
+        _words = words;
         Stats = stats with { Queries = queries.Length, Clips = clips.Length, Edges = graph.EdgeCount, Vocabulary = spelling.VocabularySize };
     }
 
@@ -61,9 +61,14 @@ public sealed class EnrichmentIndex
         }
         var normalizedOf = new Dictionary<string, string>(raw.Count, StringComparer.Ordinal);
         var stats = new Dictionary<string, (long Searches, bool HadResults)>(StringComparer.Ordinal);
-        foreach (var (query, (count, had)) in raw)
+        // Normalizing is the costliest step per string and independent per string: run it in parallel, then
+        // aggregate in the dictionary's (deterministic) order.
+        var rawQueries = raw.ToArray();
+        var normalizedQueries = rawQueries.AsParallel().AsOrdered().Select(kv => QueryNormalizer.Normalize(kv.Key)).ToArray();
+        for (var r = 0; r < rawQueries.Length; r++)
         {
-            var n = QueryNormalizer.Normalize(query);
+            var (query, (count, had)) = rawQueries[r];
+            var n = normalizedQueries[r];
             if (n.Kind != QueryKind.Search || n.Text.Length == 0) continue; // e-mails, URLs, symbols: not searches
             normalizedOf[query] = n.Text;
             var (c, h) = stats.GetValueOrDefault(n.Text);
@@ -94,9 +99,11 @@ public sealed class EnrichmentIndex
         var clips = new string[clipIds.Count];
         foreach (var (id, i) in clipIds) clips[i] = id;
 
-        var graph = new ClickGraph(queries.Length, clips.Length, clicks);
-        var spelling = SpellingCorrector.Fit(vocabulary, options.SpellingSettings);
-        var index = new EnrichmentIndex(options, queries, searches, hadResults, clips, graph, spelling,
+        // The three structures are independent: building them side by side halves the wall time on two cores.
+        var graph = Task.Run(() => new ClickGraph(queries.Length, clips.Length, clicks));
+        var spelling = Task.Run(() => SpellingCorrector.Fit(vocabulary, options.SpellingSettings));
+        var words = new QueryTokenIndex(queries);
+        var index = new EnrichmentIndex(options, queries, searches, hadResults, clips, graph.Result, spelling.Result, words,
             new EnrichmentIndexStats(log.Searches.Count, 0, 0, 0, 0, TimeSpan.Zero));
         index.Stats = index.Stats with { BuildTime = clock.Elapsed };
         return index;
