@@ -115,7 +115,7 @@ public static class SearchLogPipeline
         {
             var c = SearchLogDatabase.Open(Options.Database);
             if (c is SqliteConnection)
-                SearchLogDatabase.Execute(c, "PRAGMA synchronous = OFF; PRAGMA cache_size = -131072; PRAGMA threads = 2;");
+                SearchLogDatabase.Execute(c, "PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA threads = 2;");
             return c;
         }
     }
