@@ -129,6 +129,7 @@ internal static class ReportBenchmark
         Console.WriteLine($"  warm run                {r.WarmTotal.TotalMilliseconds,8:0} ms (cells' own code {r.WarmExecute.TotalMilliseconds:0.0} ms, Roslyn compile+emit {r.WarmCompile.TotalMilliseconds:0} ms)");
         Console.WriteLine($"  overhead per cell       {r.OverheadPerCellMs,8:0.0} ms  (target < 50 ms: {r.OverheadPerCellMs / 50:0.00}x of budget)");
         Console.WriteLine($"  of which runner's own   {r.BookkeepingPerCellMs,8:0.00} ms  (without Roslyn)");
+        Console.WriteLine($"  CPU time per cell       {r.CpuPerCellMs,8:0.0} ms  (process CPU in warm runs / cells: the per-cell cost on an idle core)");
 
         var tour = Path.Combine(WorkbookPaths.Root(), "notebooks", "00-workbook-tour.dib");
         if (File.Exists(tour))
