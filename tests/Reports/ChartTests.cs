@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbook.Reports;
@@ -13,12 +12,7 @@ public class ChartTests
     private static JsonArray Data(Figure f) => JsonNode.Parse(f.DataJson)!.AsArray();
     private static JsonObject Layout(Figure f) => JsonNode.Parse(f.LayoutJson)!.AsObject();
 
-    private static string Html(Figure f)
-    {
-        using var w = new StringWriter();
-        f.WriteTo(w, HtmlEncoder.Default);
-        return w.ToString();
-    }
+    private static string Html(Figure f) => Workbook.Notebooks.HtmlFormatter.ToHtml(f);
 
     [Fact]
     public void Bar_has_its_values_titles_and_axis_labels()

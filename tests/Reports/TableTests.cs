@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using Workbook.Reports;
 
 namespace Workbook.Tests.Reports;
@@ -7,12 +6,7 @@ public class TableTests
 {
     private sealed record Row(string Name, double Score, int Count);
 
-    private static string Html(Table t)
-    {
-        using var w = new StringWriter();
-        t.WriteTo(w, HtmlEncoder.Default);
-        return w.ToString();
-    }
+    private static string Html(Table t) => Workbook.Notebooks.HtmlFormatter.ToHtml(t);
 
     [Fact]
     public void Record_properties_become_columns_in_declaration_order()
