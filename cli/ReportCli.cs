@@ -80,17 +80,18 @@ internal static class ReportCommand
             await console.Progress().AutoClear(true).StartAsync(async progress =>
             {
                 ProgressTask? task = null;
+                var label = "";
                 await RunAll(
                     (path, i, n) =>
                     {
                         task?.StopTask();
-                        var cells = CountCells(path);
-                        task = progress.AddTask($"[grey]{i + 1}/{n}[/] {Markup.Escape(Path.GetFileName(path))}", maxValue: Math.Max(1, cells));
+                        label = $"[grey]{i + 1}/{n}[/] {Markup.Escape(Path.GetFileName(path))}";
+                        task = progress.AddTask(label, maxValue: Math.Max(1, CountCells(path)));
                     },
                     cell =>
                     {
                         task!.Increment(1);
-                        task.Description = $"{Markup.Escape(Path.GetFileName(cell.Cell.Kind == CellKind.CSharp ? $"cell {cell.Cell.Number}" : ""))}";
+                        task.Description = $"{label} [grey]cell {cell.Cell.Number}[/]";
                     });
                 task?.StopTask();
             });
@@ -104,11 +105,18 @@ internal static class ReportCommand
         foreach (var run in runs)
         {
             var file = Path.Combine(outDir, run.Notebook.Name + ".html");
-            Console.WriteLine($"{(run.Failed ? "FAILED" : "ok    ")} {Path.GetRelativePath(Directory.GetCurrentDirectory(), file)}  ({NotebookReport.Duration(run.Duration)})");
+            Console.WriteLine($"{(run.Failed ? "FAILED" : "ok    ")} {Shown(file)}  ({NotebookReport.Duration(run.Duration)})");
             foreach (var e in run.Errors) Console.Error.WriteLine("  " + e.Message);
         }
-        Console.WriteLine($"index: {Path.GetRelativePath(Directory.GetCurrentDirectory(), index)}");
+        Console.WriteLine($"index: {Shown(index)}");
         return runs.Any(r => r.Failed) ? 1 : 0;
+    }
+
+    // Relative to the current directory when below it, else absolute.
+    private static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
     private static int CountCells(string path)
