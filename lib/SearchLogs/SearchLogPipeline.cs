@@ -102,7 +102,8 @@ public static class SearchLogPipeline
     {
         public PipelineOptions Options { get; } = options;
         public string RunId { get; } = runId;
-        public CleaningSteps Steps { get; } = new(runId, runId[^6..]);
+        // Index names carry the whole run id: a published table keeps its index name after the swap.
+        public CleaningSteps Steps { get; } = new(runId, runId.Replace('-', '_').ToLowerInvariant());
         public DatabaseBackend Backend { get; } = SearchLogDatabase.BackendOf(options.Database);
         public string DatabaseLabel { get; } = SearchLogDatabase.Describe(options.Database);
         public ConcurrentDictionary<string, LoadCounts> Loads { get; } = new();
