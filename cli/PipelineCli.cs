@@ -51,4 +51,33 @@ public sealed class PipelineCli : ICliModule
         pipeline.Subcommands.Add(dag);
         yield return pipeline;
     }
+
+    public IEnumerable<Command> Benchmarks()
+    {
+        var bench = new Command("pipeline", "Messy logs at 1M and 10M requests (+ about as many clicks): pipeline vs a plain bulk load into SQLite.");
+        var sizes = new Option<string>("--sizes") { Description = "Comma-separated request counts", DefaultValueFactory = _ => "1000000,10000000" };
+        var work = new Option<string>("--work")
+        {
+            Description = "Folder for the generated logs and databases (reused between runs; needs ~2 GB at 10M)",
+            DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "workbook-bench-pipeline"),
+        };
+        bench.Options.Add(sizes);
+        bench.Options.Add(work);
+        bench.SetAction(parse =>
+        {
+            var folder = Directory.CreateDirectory(parse.GetValue(work)!).FullName;
+            var results = new List<PipelineBenchResult>();
+            foreach (var n in parse.GetValue(sizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse))
+                results.Add(PipelineBenchmark.Run(n, folder, Console.WriteLine));
+            Console.WriteLine();
+            Console.WriteLine($"{"requests",12} {"raw rows",12} {"bulk s",8} {"pipeline s",10} {"rows/s",11} {"ratio",6} {"cpu ratio",9} {"peak MB",8} {"bulk MB",8} {"load",5}");
+            foreach (var r in results)
+                Console.WriteLine($"{r.Requests,12:N0} {r.RawRows,12:N0} {r.BulkLoadSeconds,8:0.0} {r.PipelineSeconds,10:0.0} {r.PipelineRowsPerSecond,11:N0} {r.RatioToBulkLoad,6:0.00} {r.CpuRatioToBulkLoad,9:0.00} {r.PipelinePeakBytes / 1048576.0,8:N0} {r.BulkLoadPeakBytes / 1048576.0,8:N0} {r.Load,5}");
+            Console.WriteLine("ratio = pipeline wall time / plain bulk load wall time (the floor); cpu ratio = the same with process CPU time;");
+            Console.WriteLine("peak MB = peak resident memory of the phase; load = 1-min load average at the end.");
+            Console.WriteLine("targets: 10M + 10M under 60 s, ratio <= 3, peak < 1024 MB");
+            return results.All(r => r.Succeeded) ? 0 : 1;
+        });
+        yield return bench;
+    }
 }

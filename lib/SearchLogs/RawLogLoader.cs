@@ -70,13 +70,14 @@ internal static class RawLogLoader
         {
             using var tx = connection.BeginTransaction();
             SearchLogDatabase.Execute(connection, SqlDialect.DropTable(stagingTable), tx);
-            SearchLogDatabase.Execute(connection, dialect.CreateTable(parser.StagingSchema, stagingTable, rowIdColumn: "line_number"), tx);
+            var schema = new TableSchema(stagingTable, parser.StagingSchema.Columns.Where(c => c.Name != "run_id").ToList());
+            SearchLogDatabase.Execute(connection, dialect.CreateTable(schema, stagingTable, rowIdColumn: "line_number"), tx);
             var rejects = new List<LoadReject>();
-            using (var writer = StagingWriter.Create(connection, tx, stagingTable, parser.StagingSchema.ColumnNames.ToList()))
+            using (var writer = StagingWriter.Create(connection, tx, stagingTable, schema.ColumnNames.ToList()))
             {
                 await foreach (var batch in channel.Reader.ReadAllAsync(ct))
                 {
-                    for (var i = 0; i < batch.Count; i++) parser.Write(writer, batch.Rows[i], runId);
+                    for (var i = 0; i < batch.Count; i++) parser.Write(writer, batch.Rows[i]);
                     // Rejects wait until the COPY ends (PostgreSQL cannot interleave two COPYs on one connection).
                     rejects.AddRange(batch.Rejects);
                 }
@@ -94,6 +95,8 @@ internal static class RawLogLoader
                 writer.Complete();
                 rejected = writer.Rows;
             }
+            // Both backends add a column with a constant default without rewriting the rows.
+            SearchLogDatabase.Execute(connection, $"ALTER TABLE {stagingTable} ADD COLUMN run_id TEXT NOT NULL DEFAULT '{runId}'", tx);
             if (!dialect.IsSqlite) SearchLogDatabase.Execute(connection, $"ANALYZE {stagingTable}", tx);
             tx.Commit();
         }

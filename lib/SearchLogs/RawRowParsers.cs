@@ -9,7 +9,8 @@ internal interface IRawRowParser<TRow>
     RawLogSource Source { get; }
     TableSchema StagingSchema { get; }
     bool TryParse(RawLogReader reader, out TRow row, out string reason, out string detail);
-    void Write(StagingWriter writer, in TRow row, string runId);
+    /// <summary>Every column but run_id, which the loader adds afterwards as a constant default (no per-row cost).</summary>
+    void Write(StagingWriter writer, in TRow row);
 }
 
 internal readonly record struct RequestRow(
@@ -81,12 +82,12 @@ internal sealed class RequestParser : IRawRowParser<RequestRow>
         return true;
     }
 
-    public void Write(StagingWriter w, in RequestRow row, string runId)
+    public void Write(StagingWriter w, in RequestRow row)
     {
         w.Text(row.SearchId); w.Text(row.Query); w.Text(LogTimestamp.FormatUtc(row.TsMs)); w.Long(row.Cuid); w.Long(row.Total);
         w.Text(row.TsOriginal); w.Text(LogTimestamp.FormatOffset(row.OffsetMinutes)); w.Long(row.TsMs);
         w.Text(row.Normalized.Text); w.Text(KindName(row.Normalized.Kind)); w.Int(row.Normalized.MojibakeRepaired ? 1 : 0);
-        w.Long(row.Line); w.Text(runId);
+        w.Long(row.Line);
         w.EndRow();
     }
 
@@ -111,11 +112,11 @@ internal sealed class ClickParser : IRawRowParser<ClickRow>
         return true;
     }
 
-    public void Write(StagingWriter w, in ClickRow row, string runId)
+    public void Write(StagingWriter w, in ClickRow row)
     {
         w.Text(row.SearchId); w.Text(LogTimestamp.FormatUtc(row.TsMs)); w.Long(row.Cid); w.Int(row.Position);
         w.Text(row.TsOriginal); w.Text(LogTimestamp.FormatOffset(row.OffsetMinutes)); w.Long(row.TsMs);
-        w.Real(null); w.Long(row.Line); w.Text(runId);
+        w.Real(null); w.Long(row.Line);
         w.EndRow();
     }
 }

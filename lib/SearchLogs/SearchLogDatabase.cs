@@ -39,7 +39,8 @@ public static class SearchLogDatabase
             : new SqliteConnection(SqliteConnectionString(target));
         connection.Open();
         if (connection is SqliteConnection)
-            Execute(connection, "PRAGMA busy_timeout = 600000; PRAGMA foreign_keys = OFF;");
+            // Long: the second of two concurrent loads waits for the first to commit (minutes at 10M rows).
+            Execute(connection, "PRAGMA busy_timeout = 3600000; PRAGMA foreign_keys = OFF;");
         return connection;
     }
 

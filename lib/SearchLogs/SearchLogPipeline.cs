@@ -102,7 +102,8 @@ public static class SearchLogPipeline
     {
         public PipelineOptions Options { get; } = options;
         public string RunId { get; } = runId;
-        public CleaningSteps Steps { get; } = new(runId, runId[^6..]);
+        // Index names carry the whole run id: a published table keeps its index name after the swap.
+        public CleaningSteps Steps { get; } = new(runId, runId.Replace('-', '_').ToLowerInvariant());
         public DatabaseBackend Backend { get; } = SearchLogDatabase.BackendOf(options.Database);
         public string DatabaseLabel { get; } = SearchLogDatabase.Describe(options.Database);
         public ConcurrentDictionary<string, LoadCounts> Loads { get; } = new();
@@ -115,7 +116,7 @@ public static class SearchLogPipeline
         {
             var c = SearchLogDatabase.Open(Options.Database);
             if (c is SqliteConnection)
-                SearchLogDatabase.Execute(c, "PRAGMA synchronous = OFF; PRAGMA cache_size = -131072; PRAGMA threads = 2;");
+                SearchLogDatabase.Execute(c, "PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA threads = 2;");
             return c;
         }
     }
@@ -216,38 +217,8 @@ public static class SearchLogPipeline
     /// <summary>The invariants, checked on the staged tables; any failure stops the run before publishing.</summary>
     private static long VerifyStaged(RunState run, DbConnection c)
     {
-        var checks = new List<InvariantCheck>();
-        foreach (var (source, table) in new[] { (CleanSchema.RequestSource, CleaningSteps.StageRequest), (CleanSchema.ClickSource, CleaningSteps.NextClick) })
-        {
-            var load = run.Loads[source];
-            var clean = CleaningSteps.Long(c, null, $"SELECT COUNT(*) FROM {table}");
-            var rejected = CleaningSteps.Long(c, null, $"SELECT COUNT(*) FROM {CleaningSteps.NextRejected} WHERE source_table = '{source}'");
-            checks.Add(new($"{source}: raw rows = clean + rejected", load.RowsRead == clean + rejected,
-                $"{load.RowsRead:N0} = {clean:N0} + {rejected:N0}"));
-            // Equal counts could still hide one row counted twice and another lost; equal sums of line numbers too is
-            // the cheap proof that the same lines are accounted for.
-            var sum = CleaningSteps.Long(c, null, $"SELECT COALESCE(SUM(line_number), 0) FROM {table}")
-                      + CleaningSteps.Long(c, null, $"SELECT COALESCE(SUM(line_number), 0) FROM {CleaningSteps.NextRejected} WHERE source_table = '{source}'");
-            checks.Add(new($"{source}: same lines accounted for", sum == load.LineNumberSum, $"sum of line numbers {sum:N0} vs {load.LineNumberSum:N0} read"));
-        }
-        var dupRequests = CleaningSteps.Long(c, null,
-            $"SELECT COUNT(*) FROM (SELECT search_id FROM {CleaningSteps.StageRequest} GROUP BY search_id HAVING COUNT(*) > 1) d");
-        checks.Add(new("clean requests: one row per search_id", dupRequests == 0, $"{dupRequests:N0} search_ids repeated"));
-        var dupClicks = CleaningSteps.Long(c, null,
-            $"SELECT COUNT(*) FROM (SELECT 1 AS x FROM {CleaningSteps.NextClick} GROUP BY search_id, cid, position HAVING COUNT(*) > 1) d");
-        checks.Add(new("clean clicks: one row per (search_id, cid, position)", dupClicks == 0, $"{dupClicks:N0} repeated"));
-        var unlinked = CleaningSteps.Long(c, null, $"""
-            SELECT COUNT(*) FROM {CleaningSteps.NextClick} k LEFT JOIN {CleaningSteps.StageRequest} r ON r.search_id = k.search_id
-            WHERE r.search_id IS NULL OR k.ts_unix_ms < r.ts_unix_ms
-            """);
-        checks.Add(new("clean clicks: each has its request, at or after it", unlinked == 0, $"{unlinked:N0} clicks without or before their request"));
-        var badTs = CleaningSteps.Long(c, null,
-            $"SELECT (SELECT COUNT(*) FROM {CleaningSteps.StageRequest} WHERE ts NOT LIKE '____-__-__T__:__:__.___Z') + (SELECT COUNT(*) FROM {CleaningSteps.NextClick} WHERE ts NOT LIKE '____-__-__T__:__:__.___Z')");
-        checks.Add(new("timestamps are UTC ISO-8601", badTs == 0, $"{badTs:N0} not yyyy-MM-ddTHH:mm:ss.fffZ"));
-        var reasons = string.Join(",", RejectReason.All.Select(r => $"'{r}'"));
-        var unknown = CleaningSteps.Long(c, null, $"SELECT COUNT(*) FROM {CleaningSteps.NextRejected} WHERE reason NOT IN ({reasons})");
-        checks.Add(new("rejected rows have a known reason", unknown == 0, $"{unknown:N0} with another reason"));
-
+        var raw = run.Loads.ToDictionary(kv => kv.Key, kv => (kv.Value.RowsRead, kv.Value.LineNumberSum));
+        var checks = SearchLogInvariants.Check(c, CleaningSteps.StageRequest, CleaningSteps.NextClick, CleaningSteps.NextRejected, raw);
         foreach (var check in checks) run.Checks.Enqueue(check);
         var failed = checks.Where(x => !x.Passed).ToList();
         if (failed.Count > 0)

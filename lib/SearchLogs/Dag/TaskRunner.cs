@@ -57,8 +57,8 @@ public sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? fir
             UseJitter = false,
             OnRetry = args =>
             {
-                logger.LogWarning("run={RunId} task={Task} event=retry attempt={Attempt} delay_ms={Delay} error={Error}",
-                    runId, task.Name, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
+                logger.LogWarning("run={RunId} task={Task} event=retry next_attempt={Attempt} delay_ms={Delay} error={Error}",
+                    runId, task.Name, args.AttemptNumber + 2, (long)args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
                 return default;
             },
         }).Build();
