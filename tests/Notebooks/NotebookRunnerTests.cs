@@ -145,4 +145,17 @@ public class NotebookRunnerTests
         Assert.True(run.Cells[0].Duration >= run.Cells[0].Execute + run.Cells[0].Compile);
         Assert.True(run.Cells[1].Execute < TimeSpan.FromMilliseconds(250));
     }
+
+    [Fact]
+    public async Task A_notebook_that_does_not_parse_still_gets_a_report_naming_cell_and_line()
+    {
+        using var nb = new TempNotebook("#!markdown\n\n# T\n\n#!csharp\n\n#!time\n1\n");
+        var run = await Run(nb);
+        Assert.True(run.Failed);
+        Assert.NotNull(run.FormatError);
+        Assert.Equal((2, 7), (run.FormatError!.Cell, run.FormatError.Line));
+        var html = NotebookReport.Render(run);
+        Assert.Contains("This notebook did not run to the end.", html);
+        Assert.Contains("cell 2, line 7: magic command &#39;#!time&#39;", html);
+    }
 }
