@@ -247,8 +247,12 @@ public sealed partial class NotebookRunner
             }
             var where = line is { } l ? $"cell {cell.Number}, line {l}" : $"cell {cell.Number}";
             var message = $"{notebook.Path}: {where}: {exception.GetType().FullName}: {exception.Message}";
-            // Stack frames in cells say "<notebook>.cell3.csx:line 2"; rewrite them to the .dib file's own lines.
-            var detail = CellFrame().Replace(exception.ToString(), m =>
+            // Stack frames in cells say "<notebook>.cell3.csx:line 2"; rewrite them to the .dib file's own lines,
+            // and leave out the scripting engine's frames below the notebook's.
+            var trace = exception.ToString();
+            var engine = trace.IndexOf("   at Microsoft.CodeAnalysis.Scripting.", StringComparison.Ordinal);
+            if (engine > 0) trace = trace[..engine].Replace("--- End of stack trace from previous location ---", "").TrimEnd();
+            var detail = CellFrame().Replace(trace, m =>
             {
                 var n = int.Parse(m.Groups[1].Value);
                 var c = notebook.Cells.FirstOrDefault(x => x.Number == n);
