@@ -118,25 +118,22 @@ public sealed partial class NotebookRunner
                 }
                 else
                 {
-                    var stdout = Console.Out;
-                    var stderr = Console.Error;
                     _globals.Capture = capture;
-                    Console.SetOut(capture);
-                    Console.SetError(capture);
                     var executeStart = Stopwatch.GetTimestamp();
                     ScriptState<object> state;
-                    try
+                    using (ConsoleRouter.Redirect(capture))
                     {
-                        state = _state == null
-                            ? await script.RunAsync(_globals, _ => true, cancellationToken)
-                            : await script.RunFromAsync(_state, _ => true, cancellationToken);
-                    }
-                    finally
-                    {
-                        execute = Stopwatch.GetElapsedTime(executeStart);
-                        Console.SetOut(stdout);
-                        Console.SetError(stderr);
-                        _globals.Capture = null;
+                        try
+                        {
+                            state = _state == null
+                                ? await script.RunAsync(_globals, _ => true, cancellationToken)
+                                : await script.RunFromAsync(_state, _ => true, cancellationToken);
+                        }
+                        finally
+                        {
+                            execute = Stopwatch.GetElapsedTime(executeStart);
+                            _globals.Capture = null;
+                        }
                     }
                     if (state.Exception != null)
                     {

@@ -158,4 +158,15 @@ public class NotebookRunnerTests
         Assert.Contains("This notebook did not run to the end.", html);
         Assert.Contains("cell 2, line 7: magic command &#39;#!time&#39;", html);
     }
+
+    [Fact]
+    public async Task Notebooks_running_at_the_same_time_each_capture_their_own_console()
+    {
+        using var a = TempNotebook.Of("for (var i = 0; i < 50; i++) { Console.Write(\"a\"); await Task.Delay(1); }");
+        using var b = TempNotebook.Of("for (var i = 0; i < 50; i++) { Console.Write(\"b\"); await Task.Delay(1); }");
+        var runs = await Task.WhenAll(Run(a), Run(b));
+        Assert.All(runs, r => Assert.False(r.Failed, string.Join("\n", r.Errors)));
+        Assert.Contains(new string('a', 50), AllHtml(runs[0].Cells[0]));
+        Assert.Contains(new string('b', 50), AllHtml(runs[1].Cells[0]));
+    }
 }
