@@ -41,6 +41,12 @@ public class HierarchicalMetricsTests
         Assert.Equal((0.0, 0.0, 1, 1), (a1.Precision, a1.Recall, a1.Support, a1.PredictedCount));
         Assert.Contains(new ConfusedPair("A1", "A2", 2, 1), r.MostConfused);
         Assert.Contains(new ConfusedPair("B1", "A1", 2, 1), r.MostConfused);
+
+        var byName = HierarchicalMetrics.Evaluate(tree,
+            new IReadOnlySet<string>[] { new HashSet<string> { "A", "A1" }, new HashSet<string> { "B", "B1" } },
+            new IReadOnlySet<string>[] { new HashSet<string> { "A", "A2" }, new HashSet<string> { "A1" } });
+        Assert.Equal(r.HierarchicalF1, byName.HierarchicalF1, 12);
+        Assert.Equal(r.MacroF1, byName.MacroF1, 12);
     }
 
     [Fact]

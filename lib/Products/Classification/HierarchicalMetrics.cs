@@ -3,6 +3,13 @@ namespace Workbook.Products.Classification;
 /// <summary>Computes <see cref="ClassificationReport"/> from gold and predicted label sets (tree indices).</summary>
 public static class HierarchicalMetrics
 {
+    /// <summary>The same, for sets of label names (as in data.csv); an unknown name is an error.</summary>
+    public static ClassificationReport Evaluate(LabelTree tree, IReadOnlyList<IReadOnlySet<string>> gold, IReadOnlyList<IReadOnlySet<string>> predicted, int confusedPairs = 15)
+    {
+        IReadOnlySet<int> Indices(IReadOnlySet<string> names) => names.Select(tree.IndexOf).ToHashSet();
+        return Evaluate(tree, gold.Select(Indices).ToList(), predicted.Select(Indices).ToList(), confusedPairs);
+    }
+
     /// <summary>Evaluates <paramref name="predicted"/> against <paramref name="gold"/> (same order, same length).</summary>
     public static ClassificationReport Evaluate(LabelTree tree, IReadOnlyList<IReadOnlySet<int>> gold, IReadOnlyList<IReadOnlySet<int>> predicted, int confusedPairs = 15)
     {
