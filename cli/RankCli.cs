@@ -75,7 +75,7 @@ public sealed class RankCli : ICliModule
                     $"plain read+write pass {floor.Elapsed.TotalSeconds:F2} s; ratio {sw.Elapsed / floor.Elapsed:F2}x; " +
                     $"{n / sw.Elapsed.TotalSeconds / 1e6:F2} M rows/s");
                 Console.WriteLine($"{"",12} working set before {before / 1e6:N0} MB, process peak so far {peak / 1e6:N0} MB; " +
-                    $"categories {s.Model.Categories.Count}; rank array {n * 8 / 1e6:N0} MB (8 bytes/row)");
+                    $"categories {s.Model.Categories.Count}; rank arrays {n * 16 / 1e6:N0} MB while sorting (16 bytes/row), {n * 4 / 1e6:N0} MB while writing");
                 File.Delete(input);
             }
             return 0;
