@@ -36,6 +36,8 @@ public class ProductScoringLoaderTests
     [InlineData("1,2,abc,0.0,10.0", "cpc")]
     [InlineData("1,2,-1.5,0.0,10.0", "cpc")]
     [InlineData("1,2,1.5,1.5,10.0", "clicks")]
+    [InlineData("1,2,1.5,1.05,10.0", "clicks")]
+    [InlineData("1,2,1.5,1.0x,10.0", "clicks")]
     [InlineData("1,2,1.5,-1,10.0", "clicks")]
     [InlineData("1,2,1.5,0.0,ten", "views")]
     [InlineData("1,2,1.5,3.0,", "views")]
@@ -55,6 +57,18 @@ public class ProductScoringLoaderTests
         Assert.Equal(field, reject.Field);
         Assert.Equal(row, reject.RawLine);
         Assert.Contains($":3: field '{field}'", reject.ToString());
+    }
+
+    [Theory]
+    [InlineData("3", "40", 3, 40)]
+    [InlineData("3.0", "40.00", 3, 40)]
+    [InlineData("3e0", "4.0e1", 3, 40)]
+    [InlineData("0.0", "1095000.0", 0, 1_095_000)]
+    public void Counts_are_read_in_any_whole_number_spelling(string clicks, string views, long c, long n)
+    {
+        using var csv = new TempCsv(Header + $"p,c,1.5,{clicks},{views}\n");
+        var p = Assert.Single(ProductScoringLoader.Load(csv.Path).Products);
+        Assert.Equal((c, n), (p.Clicks, p.Impressions));
     }
 
     [Fact]
