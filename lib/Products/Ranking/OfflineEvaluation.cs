@@ -71,16 +71,22 @@ public static class OfflineEvaluation
     public static RankingMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100) =>
         Run(products, [new BayesScorer(options)], seeds, k).Metrics[0];
 
-    /// <summary>The scorer, the four baselines and a single-global-prior ablation, in that order.</summary>
-    public static IReadOnlyList<IProductScorer> StandardScorers(RankerOptions? options = null) =>
-    [
-        new BayesScorer(options ?? new RankerOptions()),
-        new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global Beta prior"),
-        new AdditiveSmoothingScorer(),
-        new RawCtrScorer(),
-        new WilsonScorer(),
-        new CpcScorer(),
-    ];
+    /// <summary>The scorer, the same scorer with the other prior family, a single-global-prior ablation and the four baselines, in that order.</summary>
+    public static IReadOnlyList<IProductScorer> StandardScorers(RankerOptions? options = null)
+    {
+        var o = options ?? new RankerOptions();
+        var other = o with { Prior = o.Prior == PriorFamily.Beta ? PriorFamily.ZeroInflatedBeta : PriorFamily.Beta };
+        return
+        [
+            new BayesScorer(o, BayesScorer.NameOf(o)),
+            new BayesScorer(other, BayesScorer.NameOf(other)),
+            new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global Beta prior"),
+            new AdditiveSmoothingScorer(),
+            new RawCtrScorer(),
+            new WilsonScorer(),
+            new CpcScorer(),
+        ];
+    }
 
     /// <summary>
     /// NDCG@k and revenue@k of one ordering over the measured products. Revenue@k is the summed held-out revenue per
