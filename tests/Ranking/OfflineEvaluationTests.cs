@@ -66,6 +66,19 @@ public class OfflineEvaluationTests
     }
 
     [Fact]
+    public void Top_k_disagreement_is_symmetric_and_vanishes_when_k_covers_everything()
+    {
+        var products = PriorAndPosteriorTests.SmallCatalogue();
+        var rows = RankingAnalysis.TopKDisagreement(products, new RankerOptions(), OfflineEvaluation.Seeds(3), k: 50);
+        Assert.Equal(2, rows.Count);
+        Assert.True(rows[0].ProductsPerSeed > 0);
+        Assert.Equal(rows[0].ProductsPerSeed, rows[1].ProductsPerSeed);
+        Assert.True(rows[1].MeanTrainCtr > 0 && rows[0].MeanHeldOutGain >= 0);
+        var all = RankingAnalysis.TopKDisagreement(products, new RankerOptions(), OfflineEvaluation.Seeds(2), k: products.Count);
+        Assert.All(all, r => Assert.Equal(0, r.ProductsPerSeed));
+    }
+
+    [Fact]
     public void Wilson_lower_bound_matches_a_published_value()
     {
         // 0 of 10 gives 0; 5 of 10 at z=1.96 gives 0.2366 (standard Wilson interval table value).

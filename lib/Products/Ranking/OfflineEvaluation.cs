@@ -71,15 +71,18 @@ public static class OfflineEvaluation
     public static RankingMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100) =>
         Run(products, [new BayesScorer(options)], seeds, k).Metrics[0];
 
-    /// <summary>The scorer, the same scorer with the other prior family, a single-global-prior ablation and the four baselines, in that order.</summary>
+    /// <summary>
+    /// The scorer; the same with the other prior family, with category pooling toggled, and with both; a
+    /// single-global-prior ablation; the four baselines. In that order.
+    /// </summary>
     public static IReadOnlyList<IProductScorer> StandardScorers(RankerOptions? options = null)
     {
         var o = options ?? new RankerOptions();
         var other = o with { Prior = o.Prior == PriorFamily.Beta ? PriorFamily.ZeroInflatedBeta : PriorFamily.Beta };
+        var variants = new[] { o, other, o with { CategoryPooling = !o.CategoryPooling }, other with { CategoryPooling = !o.CategoryPooling } };
         return
         [
-            new BayesScorer(o, BayesScorer.NameOf(o)),
-            new BayesScorer(other, BayesScorer.NameOf(other)),
+            .. variants.Select(v => new BayesScorer(v, BayesScorer.NameOf(v))),
             new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global Beta prior"),
             new AdditiveSmoothingScorer(),
             new RawCtrScorer(),

@@ -31,6 +31,10 @@ public sealed record BandCtr(string Band, int Products, long Clicks, long Impres
 public sealed record HeldOutCell(string TrainImpressions, string TrainClicks, int Products, double TrainCtr, double BetaPosteriorCtr,
     double ZeroInflatedPosteriorCtr, double HeldOutCtr);
 
+/// <summary>Products in one scorer's top K but not the other's, pooled over seeds: what they looked like in training and what they earned held out.</summary>
+public sealed record TopDisagreement(string OnlyIn, double ProductsPerSeed, double MeanTrainClicks, double MeanTrainImpressions,
+    double MeanTrainCtr, double MeanHeldOutCtr, double MeanHeldOutGain);
+
 /// <summary>One prior-strength setting against raw CTR x CPC.</summary>
 public sealed record StrengthSweepRow(double PriorStrengthScale, double Ndcg, double Revenue, double RawNdcg, double RawRevenue,
     double NdcgWinRate, double RevenueWinRate);
@@ -94,6 +98,34 @@ public static class RankingAnalysis
             .Select(kv => new HeldOutCell(ImpressionBands.Label(kv.Key.Band, 6), kv.Key.Clicks, kv.Value.N / seeds.Count,
                 kv.Value.TrainC / kv.Value.TrainV, kv.Value.Beta / kv.Value.N, kv.Value.Zib / kv.Value.N, kv.Value.HeldC / kv.Value.HeldV))
             .ToList();
+    }
+
+    /// <summary>
+    /// Where the ranker with <paramref name="options"/> and raw CTR x CPC disagree about the top <paramref name="k"/>
+    /// measurable products: the products only one of them puts there, per seed, and their held-out gain (CTR x CPC).
+    /// </summary>
+    public static IReadOnlyList<TopDisagreement> TopKDisagreement(IReadOnlyList<ProductStats> products, RankerOptions options,
+        IReadOnlyList<int> seeds, int k = 100)
+    {
+        var model = new List<(ProductStats Train, ProductStats Test)>();
+        var raw = new List<(ProductStats Train, ProductStats Test)>();
+        foreach (var seed in seeds)
+        {
+            var (train, test) = ImpressionThinning.Split(products, seed);
+            var measured = Enumerable.Range(0, train.Count).Where(i => test[i].Impressions > 0).ToArray();
+            HashSet<int> Top(double[] scores) =>
+                RankOrder.Descending(measured.Select(i => scores[i]).ToArray()).Take(k).Select(j => measured[j]).ToHashSet();
+            var m = Top(new BayesScorer(options).Score(train));
+            var r = Top(new RawCtrScorer().Score(train));
+            model.AddRange(m.Except(r).Select(i => (train[i], test[i])));
+            raw.AddRange(r.Except(m).Select(i => (train[i], test[i])));
+        }
+        TopDisagreement Row(string name, List<(ProductStats Train, ProductStats Test)> xs) => xs.Count == 0
+            ? new TopDisagreement(name, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN)
+            : new TopDisagreement(name, (double)xs.Count / seeds.Count, xs.Average(x => (double)x.Train.Clicks),
+                xs.Average(x => (double)x.Train.Impressions), xs.Average(x => x.Train.RawCtr), xs.Average(x => x.Test.RawCtr),
+                xs.Average(x => x.Test.RawCtr * x.Test.Cpc));
+        return [Row("model's top only", model), Row("raw CTR x CPC's top only", raw)];
     }
 
     /// <summary>The ranker at several prior-strength scales, each against raw CTR x CPC on the same seeds.</summary>
