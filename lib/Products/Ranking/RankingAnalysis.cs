@@ -33,7 +33,7 @@ public sealed record HeldOutCell(string TrainImpressions, string TrainClicks, in
 
 /// <summary>Products in one scorer's top K but not the other's, pooled over seeds: what they looked like in training and what they earned held out.</summary>
 public sealed record TopDisagreement(string OnlyIn, double ProductsPerSeed, double MeanTrainClicks, double MeanTrainImpressions,
-    double MeanTrainCtr, double MeanHeldOutCtr, double MeanHeldOutGain);
+    double MeanTrainCtr, double MeanPosteriorCtr, double MeanHeldOutCtr, double MeanHeldOutGain);
 
 /// <summary>One prior-strength setting against raw CTR x CPC.</summary>
 public sealed record StrengthSweepRow(double PriorStrengthScale, double Ndcg, double Revenue, double RawNdcg, double RawRevenue,
@@ -107,23 +107,25 @@ public static class RankingAnalysis
     public static IReadOnlyList<TopDisagreement> TopKDisagreement(IReadOnlyList<ProductStats> products, RankerOptions options,
         IReadOnlyList<int> seeds, int k = 100)
     {
-        var model = new List<(ProductStats Train, ProductStats Test)>();
-        var raw = new List<(ProductStats Train, ProductStats Test)>();
+        var model = new List<(ProductStats Train, ProductStats Test, double Posterior)>();
+        var raw = new List<(ProductStats Train, ProductStats Test, double Posterior)>();
         foreach (var seed in seeds)
         {
             var (train, test) = ImpressionThinning.Split(products, seed);
             var measured = Enumerable.Range(0, train.Count).Where(i => test[i].Impressions > 0).ToArray();
             HashSet<int> Top(double[] scores) =>
                 RankOrder.Descending(measured.Select(i => scores[i]).ToArray()).Take(k).Select(j => measured[j]).ToHashSet();
-            var m = Top(new BayesScorer(options).Score(train));
+            var fitted = ProductRanker.Fit(train, options);
+            var m = Top(fitted.Scores(train));
             var r = Top(new RawCtrScorer().Score(train));
-            model.AddRange(m.Except(r).Select(i => (train[i], test[i])));
-            raw.AddRange(r.Except(m).Select(i => (train[i], test[i])));
+            double Post(int i) => fitted.Posterior(train[i].CategoryId, train[i].Clicks, train[i].Impressions).Mean;
+            model.AddRange(m.Except(r).Select(i => (train[i], test[i], Post(i))));
+            raw.AddRange(r.Except(m).Select(i => (train[i], test[i], Post(i))));
         }
-        TopDisagreement Row(string name, List<(ProductStats Train, ProductStats Test)> xs) => xs.Count == 0
-            ? new TopDisagreement(name, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN)
+        TopDisagreement Row(string name, List<(ProductStats Train, ProductStats Test, double Posterior)> xs) => xs.Count == 0
+            ? new TopDisagreement(name, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN)
             : new TopDisagreement(name, (double)xs.Count / seeds.Count, xs.Average(x => (double)x.Train.Clicks),
-                xs.Average(x => (double)x.Train.Impressions), xs.Average(x => x.Train.RawCtr), xs.Average(x => x.Test.RawCtr),
+                xs.Average(x => (double)x.Train.Impressions), xs.Average(x => x.Train.RawCtr), xs.Average(x => x.Posterior), xs.Average(x => x.Test.RawCtr),
                 xs.Average(x => x.Test.RawCtr * x.Test.Cpc));
         return [Row("model's top only", model), Row("raw CTR x CPC's top only", raw)];
     }
