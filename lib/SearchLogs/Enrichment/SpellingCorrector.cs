@@ -168,12 +168,13 @@ public sealed class SpellingCorrector
         {
             into[count++] = Hash(w);
             if (depth == 0 || w.Length <= 1) return;
+            // One copy per recursion level (not per iteration): the shared buffer is overwritten by deeper levels.
+            Span<char> copy = stackalloc char[w.Length - 1];
             for (var i = from; i < w.Length; i++)
             {
                 var shorter = buffer[..(w.Length - 1)];
                 w[..i].CopyTo(shorter);
                 w[(i + 1)..].CopyTo(shorter[i..]);
-                Span<char> copy = stackalloc char[shorter.Length];
                 shorter.CopyTo(copy);
                 Recurse(copy, depth - 1, into, ref count, buffer, i);
             }
