@@ -152,6 +152,12 @@ public sealed class ExperimentStore : IDisposable
         Same("search space", d.SearchSpace, definition.SearchSpace);
         Same("task options", d.TaskOptions, definition.TaskOptions);
         Same("data hash", d.DataHash, definition.DataHash);
+        if (d.BudgetSeconds != definition.BudgetSeconds || d.MaxTrials != definition.MaxTrials)
+        {
+            // The budget is the one thing a resume may change (give a stopped experiment more time or trials).
+            SetBudget(existing.Id, definition.BudgetSeconds, definition.MaxTrials);
+            existing = Find(definition.Name)!;
+        }
         return existing;
     }
 

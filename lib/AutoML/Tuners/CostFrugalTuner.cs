@@ -24,14 +24,14 @@ public sealed class CostFrugalTuner : ITuner
     private bool _triedNegative;
     private int _failures;
 
-    public CostFrugalTuner(SearchSpace space, int seed, double initialStep = 0.1, double minStep = 0.002)
+    public CostFrugalTuner(SearchSpace space, int seed, double initialStep = 0.1, double minStep = 0.01)
     {
         _space = space;
         _random = new Random(seed);
         var d = Math.Max(1, space.Dimension);
         _initialStep = initialStep * Math.Sqrt(d);
         _minStep = minStep * Math.Sqrt(d);
-        _patience = 1 << Math.Min(d - 1, 6);
+        _patience = 1 << Math.Min(d - 1, 3);
         _incumbent = space.Encode(space.Initial());
         _step = _initialStep;
     }
