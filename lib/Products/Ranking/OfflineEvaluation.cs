@@ -1,0 +1,103 @@
+namespace Workbook.Products.Ranking;
+
+/// <summary>One scorer's metrics over seeds: mean and standard deviation across thinning seeds, plus every seed's value.</summary>
+public sealed record RankingMetrics(string Scorer, int K, int Seeds, double NdcgMean, double NdcgStd,
+    double RevenueMean, double RevenueStd, IReadOnlyList<double> NdcgBySeed, IReadOnlyList<double> RevenueBySeed);
+
+/// <summary>Every scorer's metrics on the same seeds, and how often the first scorer beat each other one on each seed.</summary>
+public sealed record EvaluationReport(IReadOnlyList<RankingMetrics> Metrics, int K, int EvaluatedProducts)
+{
+    /// <summary>Share of seeds where <paramref name="a"/> had the higher NDCG and the higher revenue than <paramref name="b"/>.</summary>
+    public (double Ndcg, double Revenue) WinRate(string a, string b)
+    {
+        var x = Metrics.Single(m => m.Scorer == a);
+        var y = Metrics.Single(m => m.Scorer == b);
+        return (x.NdcgBySeed.Zip(y.NdcgBySeed).Average(t => t.First > t.Second ? 1.0 : 0.0),
+            x.RevenueBySeed.Zip(y.RevenueBySeed).Average(t => t.First > t.Second ? 1.0 : 0.0));
+    }
+}
+
+/// <summary>
+/// Offline evaluation by impression thinning: per seed, split every product's impressions in two
+/// (<see cref="ImpressionThinning"/>), let each scorer score on the first half, and measure its order on the second,
+/// where the gain of a product is its held-out CTR x CPC (revenue per impression if shown). Products with no
+/// recorded impressions cannot be measured and are left out of the measurement (they are still scored).
+/// </summary>
+public static class OfflineEvaluation
+{
+    /// <summary>The default seeds: 0..<paramref name="count"/>-1.</summary>
+    public static IReadOnlyList<int> Seeds(int count = 50) => Enumerable.Range(0, count).ToArray();
+
+    public static EvaluationReport Run(IReadOnlyList<ProductStats> products, IReadOnlyList<IProductScorer> scorers,
+        IReadOnlyList<int> seeds, int k = 100)
+    {
+        var ndcg = scorers.Select(_ => new double[seeds.Count]).ToArray();
+        var revenue = scorers.Select(_ => new double[seeds.Count]).ToArray();
+        var evaluable = products.Count(p => p.Impressions > 0);
+        Parallel.For(0, seeds.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, s =>
+        {
+            var (train, test) = ImpressionThinning.Split(products, seeds[s]);
+            var gains = new double[test.Count];
+            var measured = new bool[test.Count];
+            for (var i = 0; i < test.Count; i++)
+            {
+                measured[i] = test[i].Impressions > 0;
+                gains[i] = measured[i] ? test[i].RawCtr * test[i].Cpc : 0;
+            }
+            for (var j = 0; j < scorers.Count; j++)
+            {
+                var scores = scorers[j].Score(train);
+                (ndcg[j][s], revenue[j][s]) = Measure(scores, gains, measured, k);
+            }
+        });
+        var metrics = scorers.Select((sc, j) => new RankingMetrics(sc.Name, k, seeds.Count,
+            ndcg[j].Average(), Std(ndcg[j]), revenue[j].Average(), Std(revenue[j]), ndcg[j], revenue[j])).ToList();
+        return new EvaluationReport(metrics, k, evaluable);
+    }
+
+    /// <summary>The ranker with <paramref name="options"/> alone (what a tuner calls).</summary>
+    public static RankingMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100) =>
+        Run(products, [new BayesScorer(options)], seeds, k).Metrics[0];
+
+    /// <summary>The scorer, the four baselines and a single-global-prior ablation, in that order.</summary>
+    public static IReadOnlyList<IProductScorer> StandardScorers(RankerOptions? options = null) =>
+    [
+        new BayesScorer(options ?? new RankerOptions()),
+        new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global Beta prior"),
+        new AdditiveSmoothingScorer(),
+        new RawCtrScorer(),
+        new WilsonScorer(),
+        new CpcScorer(),
+    ];
+
+    /// <summary>
+    /// NDCG@k and revenue@k of one ordering over the measured products. Revenue@k is the summed held-out revenue per
+    /// impression of the top k over that of the best possible top k (the share of achievable revenue if each of the k
+    /// slots gets the same traffic).
+    /// </summary>
+    public static (double Ndcg, double Revenue) Measure(IReadOnlyList<double> scores, IReadOnlyList<double> gains,
+        IReadOnlyList<bool> measured, int k)
+    {
+        var idx = Enumerable.Range(0, scores.Count).Where(i => measured[i]).ToArray();
+        var byScore = RankOrder.Descending(idx.Select(i => scores[i]).ToArray()).Select(j => gains[idx[j]]).ToArray();
+        var ideal = idx.Select(i => gains[i]).OrderByDescending(g => g).ToArray();
+        var top = Math.Min(k, idx.Length);
+        double dcg = 0, idcg = 0, rev = 0, best = 0;
+        for (var r = 0; r < top; r++)
+        {
+            var discount = 1 / Math.Log2(r + 2);
+            dcg += byScore[r] * discount;
+            idcg += ideal[r] * discount;
+            rev += byScore[r];
+            best += ideal[r];
+        }
+        return (idcg > 0 ? dcg / idcg : 0, best > 0 ? rev / best : 0);
+    }
+
+    private static double Std(IReadOnlyList<double> xs)
+    {
+        if (xs.Count < 2) return 0;
+        var m = xs.Average();
+        return Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / (xs.Count - 1));
+    }
+}

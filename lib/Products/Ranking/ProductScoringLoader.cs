@@ -1,0 +1,32 @@
+namespace Workbook.Products.Ranking;
+
+/// <summary>The products of a scoring file that can be used, and the rows that cannot, with reasons.</summary>
+public sealed record ProductScoringData(IReadOnlyList<ProductStats> Products, IReadOnlyList<ProductScoringReject> Rejects, string File);
+
+/// <summary>Loads a whole <c>product_scoring.csv</c> into memory (the 10k-row file; large files go through <see cref="StreamingRanker"/>).</summary>
+public static class ProductScoringLoader
+{
+    /// <summary>Reads <paramref name="path"/>; bad rows and repeated product ids become rejects, never exceptions.</summary>
+    public static ProductScoringData Load(string path)
+    {
+        var products = new List<ProductStats>();
+        var rejects = new List<ProductScoringReject>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using var reader = new ProductScoringReader(path);
+        while (reader.Next(out var row, out var reject))
+        {
+            if (reject is not null) { rejects.Add(reject); continue; }
+            var stats = row.ToStats();
+            if (!seen.Add(stats.ProductId))
+            {
+                rejects.Add(new ProductScoringReject(path, row.Line, "product_id", $"duplicate id {stats.ProductId}", row.Text));
+                continue;
+            }
+            products.Add(stats);
+        }
+        return new ProductScoringData(products, rejects, path);
+    }
+
+    /// <summary>The shipped file, <c>data/ranking/product_scoring.csv</c>.</summary>
+    public static ProductScoringData LoadDefault() => Load(WorkbookPaths.Data("ranking", "product_scoring.csv"));
+}

@@ -1,0 +1,57 @@
+namespace Workbook.Products.Ranking;
+
+/// <summary>Which number the ranking sorts by; every kind is a CTR estimate times CPC.</summary>
+public enum ScoreKind
+{
+    /// <summary>Posterior mean CTR x CPC: the expected revenue per impression (exploit; the default).</summary>
+    Mean,
+    /// <summary>Lower credible bound x CPC: only what the evidence supports (conservative).</summary>
+    Lower,
+    /// <summary>Upper credible bound x CPC: optimism in the face of uncertainty (UCB exploration).</summary>
+    Upper,
+    /// <summary>One posterior draw x CPC (Thompson sampling exploration; seeded by <see cref="RankerOptions.Seed"/>).</summary>
+    Thompson,
+}
+
+/// <summary>The knobs of the empirical-Bayes prior and of the score. Defaults are the ones the offline evaluation supports.</summary>
+public sealed record RankerOptions
+{
+    /// <summary>Multiplies every fitted prior strength (alpha + beta); 1 = the maximum-likelihood prior, &lt;1 trusts products' own counts more.</summary>
+    public double PriorStrengthScale { get; init; } = 1.0;
+
+    /// <summary>
+    /// Fit a separate Beta prior per impressions band (band k holds views in [32*2^(k-1), 32*2^k), the first below 32,
+    /// the last open-ended). 1 = one global prior. Products shown more have a higher CTR here (the current ranker
+    /// already promotes good products), so a prior that knows the band is the main gain over a single global prior.
+    /// </summary>
+    public int ImpressionBands { get; init; } = 6;
+
+    /// <summary>Pool each category's CTR level towards the global one (Gamma prior fitted by maximum likelihood).</summary>
+    public bool CategoryPooling { get; init; } = true;
+
+    /// <summary>Categories with fewer products with recorded views than this get no factor of their own (pure global prior).</summary>
+    public int MinCategorySize { get; init; } = 1;
+
+    /// <summary>Mass of the central credible interval reported as ctr_low / ctr_high and used by <see cref="ScoreKind.Lower"/> / <see cref="ScoreKind.Upper"/>.</summary>
+    public double CredibleLevel { get; init; } = 0.90;
+
+    public ScoreKind Score { get; init; } = ScoreKind.Mean;
+
+    /// <summary>Seed of Thompson draws and of the fit sample in streaming mode.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Streaming fit: products kept (reservoir sample) to fit the band priors; category totals always use every row.</summary>
+    public int FitSampleSize { get; init; } = 200_000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid knob.</summary>
+    public RankerOptions Validate()
+    {
+        if (!(PriorStrengthScale > 0) || double.IsInfinity(PriorStrengthScale))
+            throw new ArgumentException($"PriorStrengthScale must be > 0 (was {PriorStrengthScale})");
+        if (ImpressionBands is < 1 or > 20) throw new ArgumentException($"ImpressionBands must be 1..20 (was {ImpressionBands})");
+        if (MinCategorySize < 1) throw new ArgumentException($"MinCategorySize must be >= 1 (was {MinCategorySize})");
+        if (!(CredibleLevel > 0 && CredibleLevel < 1)) throw new ArgumentException($"CredibleLevel must be in (0,1) (was {CredibleLevel})");
+        if (FitSampleSize < 100) throw new ArgumentException($"FitSampleSize must be >= 100 (was {FitSampleSize})");
+        return this;
+    }
+}

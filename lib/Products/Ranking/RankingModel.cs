@@ -1,0 +1,114 @@
+using MathNet.Numerics.Distributions;
+
+namespace Workbook.Products.Ranking;
+
+/// <summary>
+/// A fitted ranking: product CTR ~ Beta with mean (band CTR x category factor) and the band's strength, updated by
+/// the product's own clicks and impressions; score = CTR estimate x CPC. Not thread-safe (it caches intervals and
+/// holds the Thompson random stream); use one model per thread.
+/// </summary>
+public sealed class RankingModel
+{
+    private const double MaxPriorMean = 0.95;
+    private const int IntervalCacheCapacity = 1 << 18;
+    private readonly Dictionary<string, CategoryLevel> _categories;
+    private readonly Dictionary<string, CategoryLevel>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<(double, double), (double Low, double High)> _intervals = new();
+    private readonly double _lowQ, _highQ;
+    private Random _rng;
+
+    internal RankingModel(RankerOptions options, BetaPrior global, IReadOnlyList<BandPrior> bands, double tau,
+        IReadOnlyList<CategoryLevel> categories)
+    {
+        Options = options;
+        GlobalPrior = global;
+        Bands = bands;
+        CategoryTau = tau;
+        _categories = categories.ToDictionary(c => c.CategoryId, StringComparer.Ordinal);
+        _lookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lowQ = (1 - options.CredibleLevel) / 2;
+        _highQ = 1 - _lowQ;
+        _rng = new Random(options.Seed);
+    }
+
+    public RankerOptions Options { get; }
+
+    /// <summary>The prior fitted on every product with impressions (used for bands too thin to fit alone).</summary>
+    public BetaPrior GlobalPrior { get; }
+
+    public IReadOnlyList<BandPrior> Bands { get; }
+
+    /// <summary>Gamma shape of the category multipliers (large = categories barely differ); infinity when pooling is off.</summary>
+    public double CategoryTau { get; }
+
+    public IReadOnlyCollection<CategoryLevel> Categories => _categories.Values;
+
+    /// <summary>Restarts the Thompson random stream at <see cref="RankerOptions.Seed"/> (so a second pass replays the first).</summary>
+    public void ResetRandom() => _rng = new Random(Options.Seed);
+
+    /// <summary>The prior of a product in <paramref name="category"/> with <paramref name="impressions"/> views (unknown categories get factor 1).</summary>
+    public BetaPrior PriorFor(ReadOnlySpan<char> category, long impressions)
+    {
+        var band = Bands[ImpressionBands.Of(impressions, Bands.Count)].Prior;
+        var factor = _lookup.TryGetValue(category, out var level) ? level.Factor : 1.0;
+        var mean = Math.Min(band.Mean * factor, MaxPriorMean);
+        return BetaPrior.FromMeanStrength(mean, band.Strength * Options.PriorStrengthScale);
+    }
+
+    /// <summary>Posterior Beta of a product's CTR.</summary>
+    public BetaPrior Posterior(ReadOnlySpan<char> category, long clicks, long impressions) =>
+        PriorFor(category, impressions).Update(clicks, impressions);
+
+    /// <summary>Central credible interval of a Beta (MathNet's inverse CDF), cached because many products share counts.</summary>
+    public (double Low, double High) Interval(BetaPrior posterior)
+    {
+        var key = (posterior.Alpha, posterior.Beta);
+        if (_intervals.TryGetValue(key, out var hit)) return hit;
+        if (_intervals.Count >= IntervalCacheCapacity) _intervals.Clear(); // bounded memory on any input
+        var value = (Beta.InvCDF(posterior.Alpha, posterior.Beta, _lowQ), Beta.InvCDF(posterior.Alpha, posterior.Beta, _highQ));
+        _intervals[key] = value;
+        return value;
+    }
+
+    /// <summary>The score of one product under <see cref="RankerOptions.Score"/> (Thompson draws advance the model's random stream).</summary>
+    public double ScoreOf(BetaPrior posterior, double cpc) => Options.Score switch
+    {
+        ScoreKind.Mean => posterior.Mean * cpc,
+        ScoreKind.Lower => Interval(posterior).Low * cpc,
+        ScoreKind.Upper => Interval(posterior).High * cpc,
+        ScoreKind.Thompson => Beta.Sample(_rng, posterior.Alpha, posterior.Beta) * cpc,
+        _ => throw new ArgumentOutOfRangeException(nameof(Options.Score)),
+    };
+
+    /// <summary>Posterior, interval and score of one product.</summary>
+    public ProductScore Score(ProductStats p)
+    {
+        var prior = PriorFor(p.CategoryId, p.Impressions);
+        var post = prior.Update(p.Clicks, p.Impressions);
+        var (low, high) = Interval(post);
+        return new ProductScore(p.ProductId, p.CategoryId, p.Cpc, p.Clicks, p.Impressions, p.ViewsMissing,
+            prior.Mean, prior.Strength, post.Mean, low, high, ScoreOf(post, p.Cpc));
+    }
+
+    /// <summary>Scores only (no intervals unless the score kind needs them): what offline evaluation calls.</summary>
+    public double[] Scores(IReadOnlyList<ProductStats> products)
+    {
+        ResetRandom();
+        var scores = new double[products.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var p = products[i];
+            scores[i] = ScoreOf(Posterior(p.CategoryId, p.Clicks, p.Impressions), p.Cpc);
+        }
+        return scores;
+    }
+
+    /// <summary>Every product scored and ranked, best first; ties keep input order.</summary>
+    public IReadOnlyList<ProductScore> Rank(IReadOnlyList<ProductStats> products)
+    {
+        ResetRandom();
+        var scored = products.Select(Score).ToArray();
+        var order = RankOrder.Descending(scored.Select(s => s.Score).ToArray());
+        return order.Select((i, r) => scored[i] with { Rank = r + 1 }).ToList();
+    }
+}
