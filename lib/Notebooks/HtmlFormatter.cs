@@ -1,0 +1,52 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
+using Workbook.Reports;
+
+namespace Workbook.Notebooks;
+
+/// <summary>
+/// Turns a cell's values into HTML the way Polyglot Notebooks does for the cases that matter here: IHtmlContent is
+/// trusted HTML, sequences become a <see cref="Table"/>, anything else is its text, HTML-encoded.
+/// </summary>
+public static class HtmlFormatter
+{
+    public static string ToHtml(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return Text("null");
+            case IHtmlContent html:
+                using (var writer = new StringWriter(CultureInfo.InvariantCulture))
+                {
+                    html.WriteTo(writer, HtmlEncoder.Default);
+                    return writer.ToString();
+                }
+            case string s:
+                return Text(s);
+            case IEnumerable sequence when ElementType(value.GetType()) is { } element:
+                return ToHtml(AsTable(sequence, element));
+            case IFormattable f:
+                return Text(Table.FormatValue(f));
+            default:
+                return Text(value.ToString() ?? "");
+        }
+    }
+
+    /// <summary>Preformatted, HTML-encoded text.</summary>
+    public static string Text(string text) => $"<pre class=\"wb-text\">{HtmlEncoder.Default.Encode(text)}</pre>";
+
+    private static Table AsTable(IEnumerable sequence, Type element)
+    {
+        var from = typeof(Table).GetMethod(nameof(Table.From))!.MakeGenericMethod(element);
+        var cast = typeof(Enumerable).GetMethod(nameof(Enumerable.Cast))!.MakeGenericMethod(element);
+        return (Table)from.Invoke(null, [cast.Invoke(null, [sequence]), 20])!;
+    }
+
+    private static Type? ElementType(Type type) =>
+        type.GetInterfaces().Append(type)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            ?.GetGenericArguments()[0];
+}

@@ -1,0 +1,20 @@
+using Workbook.Reports;
+
+namespace Workbook.Notebooks;
+
+/// <summary>A finished notebook run: every cell's result, the data files it read (with SHA-256) and where it ran.</summary>
+public sealed record NotebookRun(
+    Notebook Notebook,
+    IReadOnlyList<CellRun> Cells,
+    DateTimeOffset StartedUtc,
+    TimeSpan Duration,
+    Provenance Provenance,
+    CellError? FormatError = null)
+{
+    /// <summary>True when the notebook could not be parsed or any cell failed.</summary>
+    public bool Failed => FormatError != null || Cells.Any(c => c.Status == CellStatus.Failed);
+
+    /// <summary>Every error of the run: the format error, or the failing cells' errors.</summary>
+    public IEnumerable<CellError> Errors =>
+        FormatError != null ? [FormatError] : Cells.Where(c => c.Error != null).Select(c => c.Error!);
+}
