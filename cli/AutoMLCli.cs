@@ -23,6 +23,42 @@ public sealed class AutoMLCli : ICliModule
         yield return automl;
     }
 
+    public IEnumerable<Command> Benchmarks()
+    {
+        var task = new Option<string>("--task") { Description = "classify | rank | synthetic", DefaultValueFactory = _ => "classify" };
+        task.AcceptOnlyFromAmong(AutoMLTasks.Names);
+        var data = new Option<string?>("--data") { Description = "Dataset (default: cdiscount for classify, product_scoring.csv for rank)" };
+        var budget = new Option<double>("--budget") { Description = "Time budget per tuner, seconds", DefaultValueFactory = _ => 300 };
+        var tuners = new Option<string>("--tuners") { Description = "Comma-separated tuners", DefaultValueFactory = _ => "random,halving,cfo" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var options = new Option<string?>("--task-options") { Description = "Task options as JSON" };
+        var cmd = new Command("automl", "Each tuner on the same time budget; tuned vs default on the test split; halving's time to reach random's best");
+        foreach (var o in new Option[] { task, data, budget, tuners, seed, options }) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) => Guarded(() =>
+        {
+            var t = p.GetValue(task)!;
+            var dataPath = p.GetValue(data) is { } given ? Path.GetFullPath(given) : DefaultData(t);
+            var optionsJson = AutoMLTasks.NormaliseOptions(t, p.GetValue(options));
+            var trainable = AutoMLTasks.Create(t, dataPath, optionsJson);
+            var list = p.GetValue(tuners)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {File.ReadAllText("/proc/loadavg").Trim()}");
+            var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
+                Workbook.WorkbookPaths.Data("derived", "automl-bench.db"), Console.WriteLine, ct);
+            var table = new Spectre.Console.Table().AddColumns("tuner", "trials", "trial s", $"best valid {trainable.Objective}", "s to best",
+                "s to reach random's best", $"test {trainable.Objective}", "vs default");
+            table.AddRow("default", "-", "-", "-", "-", "-", F(r.DefaultTest), "-");
+            foreach (var row in r.Rows)
+                table.AddRow(row.Tuner, I(row.Trials), F(row.TrialSeconds), F(row.BestValidation), F(row.SecondsToBest), F(row.SecondsToReachRandomBest),
+                    F(row.TestObjective), row.TestObjective is { } x ? (x - r.DefaultTest).ToString("+0.0000;-0.0000;0", CultureInfo.InvariantCulture) : "-");
+            AnsiConsole.Write(table);
+            foreach (var row in r.Rows) Console.WriteLine($"best {row.Tuner}: {row.BestParams}");
+            Console.WriteLine($"halving time to reach random's best / random's time to its best: {F(r.HalvingToRandomTimeRatio)} (target < 0.5)");
+            Console.WriteLine($"load at end: {r.Load}");
+            return 0;
+        }));
+        yield return cmd;
+    }
+
     private static Command RunCommand()
     {
         var task = new Option<string>("--task") { Description = "classify | rank | synthetic (a cheap quadratic, for tests)", Required = true };

@@ -27,6 +27,14 @@ public sealed class ExperimentStore : IDisposable
         _db = db;
     }
 
+    /// <summary>A new, empty store at <paramref name="path"/>, replacing any earlier one (for reports that rerun from scratch).</summary>
+    public static ExperimentStore OpenFresh(string path)
+    {
+        foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+            if (File.Exists(f)) File.Delete(f);
+        return Open(path);
+    }
+
     public static ExperimentStore Open(string? path = null)
     {
         path = System.IO.Path.GetFullPath(path ?? DefaultPath);

@@ -3,29 +3,12 @@ using Workbook.Reports;
 
 namespace Workbook.AutoML;
 
-/// <summary>Writing the tuned model and its lineage so that a crash never leaves a half-written file.</summary>
+/// <summary>The tuned model's file and its lineage beside it (both written atomically).</summary>
 public static class ModelFiles
 {
     public static string DefaultModelPath(string experiment) => WorkbookPaths.Data("models", "automl", experiment + ".model");
 
     public static string LineagePath(string modelPath) => modelPath + ".lineage.json";
-
-    /// <summary>Writes to a temp file beside <paramref name="path"/> and renames it into place.</summary>
-    public static void WriteAtomically(string path, Action<Stream> write)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".tmp-{Environment.ProcessId}";
-        try
-        {
-            using (var stream = File.Create(temp)) write(stream);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
 
     /// <summary>
     /// Refits the best trial's configuration on all training data, saves the model, and writes its lineage
@@ -41,12 +24,14 @@ public static class ModelFiles
         var parameters = trainable.Space.Parse(best.ParamsJson);
         var test = trainable.FitFinalAndSave(parameters, modelPath, cancellation);
         var lineage = new ModelLineage(experimentName, experiment.Definition.Task, experiment.Definition.Tuner, experiment.Definition.Seed,
-            best.Number, JsonDocument.Parse(best.ParamsJson).RootElement, best.Metrics!.Values.Append(new("objective", best.Metrics.Objective)).ToDictionary(),
-            test, experiment.Definition.DataHash, experiment.Definition.CodeVersion, Provenance.Capture(), store.Path);
-        WriteAtomically(LineagePath(modelPath), s => JsonSerializer.Serialize(s, lineage, new JsonSerializerOptions { WriteIndented = true }));
+            best.Number, JsonDocument.Parse(best.ParamsJson).RootElement, Flatten(best.Metrics!), Flatten(test), experiment.Definition.DataHash, experiment.Definition.CodeVersion, Provenance.Capture(), store.Path);
+        AtomicFile.WriteAllText(LineagePath(modelPath), JsonSerializer.Serialize(lineage, new JsonSerializerOptions { WriteIndented = true }));
         store.SetModelPath(experiment.Id, modelPath);
         return lineage;
     }
+
+    private static Dictionary<string, double> Flatten(TrialMetrics m) =>
+        m.Values.Append(new KeyValuePair<string, double>("objective", m.Objective)).ToDictionary();
 }
 
 /// <summary>Where a tuned model came from: enough to find its experiment and trial and to check its inputs.</summary>

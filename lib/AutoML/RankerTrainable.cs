@@ -59,21 +59,27 @@ public sealed class RankerTrainable : ITrainable
         return new TrialMetrics(m.Ndcg, new Dictionary<string, double> { ["revenue"] = m.Revenue, ["ndcg_std"] = m.NdcgStd, ["seeds"] = seeds });
     }
 
-    /// <summary>Metrics of <paramref name="parameters"/> on the held-out thinning seeds (what the notebook compares).</summary>
-    public IReadOnlyDictionary<string, double> Test(ParameterSet parameters, CancellationToken cancellation = default)
+    /// <summary>NDCG on the held-out thinning seeds (what the notebook and the benchmark compare).</summary>
+    public TrialMetrics Test(ParameterSet parameters, CancellationToken cancellation = default)
     {
-        var m = Measure(ToOptions(parameters), Enumerable.Range(TestSeedOffset, _options.TestSeeds).ToArray(), cancellation);
-        return new Dictionary<string, double> { ["test_ndcg"] = m.Ndcg, ["test_revenue"] = m.Revenue, ["test_ndcg_std"] = m.NdcgStd };
+        var (ndcg, revenue) = TestBySeed(parameters, cancellation);
+        var mean = ndcg.Average();
+        return new TrialMetrics(mean, new Dictionary<string, double>
+            { ["revenue"] = revenue.Average(), ["ndcg_std"] = Std(ndcg), ["seeds"] = ndcg.Count });
     }
 
-    public IReadOnlyDictionary<string, double> FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation)
+    /// <summary>Per held-out seed NDCG and revenue, for paired comparisons of two configurations.</summary>
+    public (IReadOnlyList<double> Ndcg, IReadOnlyList<double> Revenue) TestBySeed(ParameterSet parameters, CancellationToken cancellation = default) =>
+        MeasureBySeed(ToOptions(parameters), Enumerable.Range(TestSeedOffset, _options.TestSeeds).ToArray(), cancellation);
+
+    public TrialMetrics FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation)
     {
         var options = ToOptions(parameters);
         var model = ProductRanker.Fit(_products, options);
         // The ranker is its options plus the fitted priors: that is what the saved file holds.
         var saved = new { Format = "workbook-ranker-prior", Version = 1, Options = options, model.GlobalPrior, model.Bands, model.CategoryTau,
             Categories = model.Categories.OrderBy(c => c.CategoryId, StringComparer.Ordinal) };
-        ModelFiles.WriteAtomically(modelPath, s => JsonSerializer.Serialize(s, saved, new JsonSerializerOptions
+        AtomicFile.WriteAllText(modelPath, JsonSerializer.Serialize(saved, new JsonSerializerOptions
         {
             WriteIndented = true,
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -82,6 +88,12 @@ public sealed class RankerTrainable : ITrainable
     }
 
     private (double Ndcg, double Revenue, double NdcgStd) Measure(RankerOptions options, int[] seeds, CancellationToken cancellation)
+    {
+        var (ndcg, revenue) = MeasureBySeed(options, seeds, cancellation);
+        return (ndcg.Average(), revenue.Average(), Std(ndcg));
+    }
+
+    private (IReadOnlyList<double> Ndcg, IReadOnlyList<double> Revenue) MeasureBySeed(RankerOptions options, int[] seeds, CancellationToken cancellation)
     {
         // Chunks of seeds so a time budget can stop a trial between them.
         var ndcg = new List<double>();
@@ -93,8 +105,13 @@ public sealed class RankerTrainable : ITrainable
             ndcg.AddRange(r.NdcgBySeed);
             revenue.AddRange(r.RevenueBySeed);
         }
-        var mean = ndcg.Average();
-        var std = ndcg.Count > 1 ? Math.Sqrt(ndcg.Sum(x => (x - mean) * (x - mean)) / (ndcg.Count - 1)) : 0;
-        return (mean, revenue.Average(), std);
+        return (ndcg, revenue);
+    }
+
+    private static double Std(IReadOnlyList<double> xs)
+    {
+        if (xs.Count < 2) return 0;
+        var mean = xs.Average();
+        return Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1));
     }
 }

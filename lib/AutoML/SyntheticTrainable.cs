@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Workbook.Reports;
 
 namespace Workbook.AutoML;
 
@@ -55,10 +56,14 @@ public sealed class SyntheticTrainable(SyntheticOptions? options = null) : ITrai
         return new TrialMetrics(truth + noise, new Dictionary<string, double> { ["truth"] = truth });
     }
 
-    public IReadOnlyDictionary<string, double> FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation)
+    /// <summary>The noise-free objective: what a perfect measurement of the configuration would give.</summary>
+    public TrialMetrics Test(ParameterSet parameters, CancellationToken cancellation) => new(Truth(parameters));
+
+    public TrialMetrics FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation)
     {
-        ModelFiles.WriteAtomically(modelPath, stream => stream.Write(Encoding.UTF8.GetBytes(parameters.Json)));
-        return new Dictionary<string, double> { ["truth"] = Truth(parameters) };
+        // The synthetic "model" is its configuration.
+        AtomicFile.WriteAllText(modelPath, parameters.Json);
+        return Test(parameters, cancellation);
     }
 
     public static SyntheticOptions ParseOptions(string json) => JsonSerializer.Deserialize<SyntheticOptions>(json) ?? new SyntheticOptions();

@@ -26,11 +26,13 @@ public interface ITrainable
     TrialMetrics Evaluate(ParameterSet parameters, double budget, CancellationToken cancellation);
 
     /// <summary>
-    /// Fits <paramref name="parameters"/> on all training data (train + validation) and saves the model to
-    /// <paramref name="modelPath"/> (atomically); returns the metrics of the refit model on held-out test data when
-    /// the task has a test split (empty otherwise).
+    /// Fits <paramref name="parameters"/> on all training data (train + validation) and measures the model on the
+    /// held-out test data that tuning never sees; the objective is the test counterpart of <see cref="Objective"/>.
     /// </summary>
-    IReadOnlyDictionary<string, double> FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation);
+    TrialMetrics Test(ParameterSet parameters, CancellationToken cancellation);
+
+    /// <summary>As <see cref="Test"/>, and saves the fitted model to <paramref name="modelPath"/> (atomically).</summary>
+    TrialMetrics FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation);
 }
 
 /// <summary>A trial's outcome: the objective and any other metrics worth keeping.</summary>

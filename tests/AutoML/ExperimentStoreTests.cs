@@ -221,6 +221,7 @@ public sealed class ExperimentStoreTests : IDisposable
         Assert.Equal(summary.Best.Number, json.GetProperty("Trial").GetInt32());
         Assert.False(string.IsNullOrEmpty(json.GetProperty("Provenance").GetProperty("Commit").GetString()));
         Assert.Equal(model, store.Get("exp").ModelPath);
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(model)!, "*.tmp-*"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(model)!, "*.tmp"));
+        Assert.Equal(QuadraticTrainable.Truth(t.Space.Parse(summary.Best.ParamsJson)), lineage.TestMetrics["objective"]);
     }
 }

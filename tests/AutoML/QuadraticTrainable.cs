@@ -28,10 +28,12 @@ internal sealed class QuadraticTrainable(double noise = 0.005, Func<ParameterSet
         return new TrialMetrics(Truth(parameters) + noise * u / Math.Sqrt(budget), new Dictionary<string, double> { ["truth"] = Truth(parameters) });
     }
 
-    public IReadOnlyDictionary<string, double> FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation)
+    public TrialMetrics Test(ParameterSet parameters, CancellationToken cancellation) => new(Truth(parameters));
+
+    public TrialMetrics FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation)
     {
-        ModelFiles.WriteAtomically(modelPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(parameters.Json)));
-        return new Dictionary<string, double> { ["truth"] = Truth(parameters) };
+        Workbook.Reports.AtomicFile.WriteAllText(modelPath, parameters.Json);
+        return Test(parameters, cancellation);
     }
 
     private static uint StableHash(string s)
