@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Workbook.Products;
+using Workbook.Products.Classification;
+
+namespace Workbook.Cli;
+
+/// <summary>`classify train|evaluate|predict` and `bench classify`.</summary>
+public sealed class ClassifyCli : ICliModule
+{
+    public IEnumerable<Command> Commands()
+    {
+        var classify = new Command("classify", "Hierarchical product classifier: train, evaluate, predict.");
+        classify.Subcommands.Add(TrainCommand());
+        classify.Subcommands.Add(EvaluateCommand());
+        classify.Subcommands.Add(PredictCommand());
+        yield return classify;
+    }
+
+    public IEnumerable<Command> Benchmarks()
+    {
+        var bench = new Command("classify", "Starter baseline, the workbook's model, fastText (-loss ova) and scikit-learn side by side.");
+        var datasets = new Option<string[]>("--datasets") { Description = "Catalogue folders under data/products/", DefaultValueFactory = _ => ["cdiscount", "germeval-blurbs"], AllowMultipleArgumentsPerToken = true };
+        var seed = new Option<int>("--seed") { Description = "Split seed", DefaultValueFactory = _ => 1 };
+        var skipSklearn = new Option<bool>("--skip-sklearn") { Description = "Do not run the (slow) scikit-learn peer" };
+        bench.Options.Add(datasets);
+        bench.Options.Add(seed);
+        bench.Options.Add(skipSklearn);
+        bench.SetAction((parse, ct) =>
+        {
+            var rows = ClassifierBenchmark.Run(parse.GetValue(datasets)!, parse.GetValue(seed), !parse.GetValue(skipSklearn), Console.Out, ct);
+            return Task.FromResult(rows.Count > 0 ? 0 : 1);
+        });
+        yield return bench;
+    }
+
+    private static Option<string> Required(string name, string description) => new(name) { Description = description, Required = true };
+
+    private static Command TrainCommand()
+    {
+        var data = Required("--data", "data.csv or data.zip");
+        var labels = Required("--labels", "label_info.csv");
+        var model = Required("--model", "Model file to write");
+        var seed = new Option<int>("--seed") { Description = "Split and training seed", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("train", "Train on 80% of the labelled products, tune thresholds on 10%, report the other 10%.");
+        foreach (var o in new Option[] { data, labels, model, seed, threads }) command.Options.Add(o);
+        command.SetAction(parse => Run(() =>
+        {
+            var catalog = ProductCatalog.Load(parse.GetValue(data)!, parse.GetValue(labels)!);
+            Console.WriteLine($"{catalog.Products.Count} products, {catalog.Labels.Count} labels; {catalog.Issues}");
+            var options = new HierarchicalClassifierOptions { Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
+            var result = ClassifierTraining.Train(catalog, options);
+            result.Model.Save(parse.GetValue(model)!);
+            Console.WriteLine($"trained on {result.Split.Train.Count} products in {result.FitTime.TotalSeconds:0.0} s; saved {parse.GetValue(model)}");
+            Console.WriteLine($"held-out test ({result.Split.Test.Count} products):");
+            PrintReport(result.Test);
+        }));
+        return command;
+    }
+
+    private static Command EvaluateCommand()
+    {
+        var data = Required("--data", "data.csv or data.zip");
+        var labels = Required("--labels", "label_info.csv");
+        var model = Required("--model", "Model file");
+        var command = new Command("evaluate", "Print the metrics table of a model on a catalogue (its held-out part when it is the training catalogue).");
+        foreach (var o in new Option[] { data, labels, model }) command.Options.Add(o);
+        command.SetAction(parse => Run(() =>
+        {
+            var m = HierarchicalClassifierModel.Load(parse.GetValue(model)!);
+            var catalog = ProductCatalog.Load(parse.GetValue(data)!, parse.GetValue(labels)!);
+            var (products, description) = ClassifierTraining.EvaluationSet(m, catalog);
+            Console.WriteLine($"evaluating on {products.Count} products: {description}");
+            PrintReport(ClassifierTraining.Evaluate(m, products));
+        }));
+        return command;
+    }
+
+    private static Command PredictCommand()
+    {
+        var model = Required("--model", "Model file");
+        var input = Required("--input", "CSV with the data.csv columns (labels may be absent)");
+        var output = Required("--output", "CSV to write: id, labels, probabilities, ...");
+        var command = new Command("predict", "Predict label sets; writes id, labels (comma-separated names, every level), probabilities.");
+        foreach (var o in new Option[] { model, input, output }) command.Options.Add(o);
+        command.SetAction(parse => Run(() =>
+        {
+            var m = HierarchicalClassifierModel.Load(parse.GetValue(model)!);
+            var products = ProductCatalog.ReadUnlabelled(parse.GetValue(input)!, m.Tree);
+            var predictions = m.Predict(products);
+            ClassificationCsv.Write(parse.GetValue(output)!, m.Tree, products, predictions);
+            Console.WriteLine($"wrote {products.Count} predictions to {parse.GetValue(output)}");
+        }));
+        return command;
+    }
+
+    private static int Run(Action action)
+    {
+        try
+        {
+            action();
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or KeyNotFoundException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    internal static void PrintReport(ClassificationReport report)
+    {
+        var table = new Spectre.Console.Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        foreach (var (metric, value) in report.Summary())
+            table.AddRow(metric, value.ToString("0.0000", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        if (report.MostConfused.Count > 0)
+        {
+            var confused = new Spectre.Console.Table().AddColumn("gold").AddColumn("predicted").AddColumn("level").AddColumn(new TableColumn("count").RightAligned());
+            foreach (var c in report.MostConfused.Take(8))
+                confused.AddRow(Markup.Escape(c.Gold), Markup.Escape(c.Predicted), c.Level.ToString(), c.Count.ToString());
+            AnsiConsole.Write(new Rule("most confused"));
+            AnsiConsole.Write(confused);
+        }
+    }
+}

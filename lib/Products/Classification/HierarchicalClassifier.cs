@@ -1,0 +1,123 @@
+using System.Numerics;
+
+namespace Workbook.Products.Classification;
+
+/// <summary>
+/// The workbook's product classifier: a local classifier per parent node. Every node with children (and the
+/// virtual root) owns a one-vs-rest logistic model over its children, trained with AdaGrad on the sparse hashed
+/// features of the products below it. P(label) is the product of the conditionals along its path, so probabilities
+/// respect the tree by construction; decoding (see <see cref="HierarchicalDecoder"/>) picks a consistent label set
+/// with per-level thresholds tuned on validation.
+/// Why sigmoids, not a softmax per node: a germeval blurb can sit on two paths and a node may be a product's
+/// deepest label, so children are not mutually exclusive and "none of them" must be expressible.
+/// Why per node, not one flat model: each product only trains the ~3 small models on its path (tens of columns
+/// instead of thousands), which is what makes training fast, and each model sees only the products where its
+/// decision matters.
+/// </summary>
+public sealed class HierarchicalClassifier(HierarchicalClassifierOptions? options = null)
+{
+    public HierarchicalClassifierOptions Options { get; } = options ?? new HierarchicalClassifierOptions();
+
+    /// <summary>Receives phase timings while fitting (for benchmarks and tuning); null = silent.</summary>
+    public static Action<string>? Trace { get; set; }
+
+    /// <summary>Trains on <paramref name="train"/>; tunes decoding on <paramref name="validation"/> or, when null, on a seeded hold-out of train.</summary>
+    public HierarchicalClassifierModel Fit(IReadOnlyList<Product> train, LabelTree tree, IReadOnlyList<Product>? validation = null,
+        CancellationToken cancel = default)
+    {
+        var o = Options;
+        o.Validate();
+        var labelled = train.Where(p => p.Labels.Count > 0).ToList();
+        if (labelled.Count == 0) throw new ArgumentException("No labelled training products.", nameof(train));
+        if (validation is null && o.HoldOutFraction > 0 && labelled.Count >= 20)
+        {
+            var shuffled = labelled.ToArray();
+            new Random(o.Seed).Shuffle(shuffled);
+            var nHold = (int)Math.Round(shuffled.Length * o.HoldOutFraction);
+            validation = shuffled[..nHold];
+            labelled = shuffled[nHold..].ToList();
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var featurizer = new ProductFeaturizer(o);
+        var x = featurizer.FitTransform(labelled, o.Threads);
+        Trace?.Invoke($"features: {watch.Elapsed.TotalSeconds:0.00} s, {x.Index.Length / (double)x.Count:0} per product");
+        var parents = TrainParents(x, labelled, tree, o, cancel);
+        Trace?.Invoke($"trained: {watch.Elapsed.TotalSeconds:0.00} s");
+        var model = new HierarchicalClassifierModel(tree, o, featurizer.Idf, parents, HierarchicalDecoder.Default(tree.Depth));
+        if (validation is { Count: > 0 })
+            model = model.WithDecoder(HierarchicalDecoder.Tune(model, validation.Where(p => p.Labels.Count > 0).ToList(), o.TuneFor));
+        Trace?.Invoke($"tuned: {watch.Elapsed.TotalSeconds:0.00} s");
+        return model;
+    }
+
+    private static uint Salt(int node) => (uint)(node + 2) * 0x9E3779B1u;
+
+    private static ParentClassifier[] TrainParents(SparseRows x, IReadOnlyList<Product> products, LabelTree tree,
+        HierarchicalClassifierOptions o, CancellationToken cancel)
+    {
+        // Nodes with children, the virtual root (-1) first.
+        var nodes = new List<int> { -1 };
+        nodes.AddRange(Enumerable.Range(0, tree.Count).Where(l => tree.Children(l).Count > 0));
+        var members = nodes.ToDictionary(n => n, _ => new List<int>());
+        for (var e = 0; e < products.Count; e++)
+        {
+            members[-1].Add(e);
+            foreach (var l in products[e].Labels)
+                if (members.TryGetValue(l, out var list)) list.Add(e);
+        }
+
+        var bitmap = new ulong[(1 << o.HashBits) / 64];
+        var plans = new List<(int Node, int[] Children, int Rows, int[] Examples, long Cost)>();
+        foreach (var n in nodes)
+        {
+            var children = (n < 0 ? tree.Roots : tree.Children(n)).ToArray();
+            var examples = members[n].ToArray();
+            // Size the node's table by the distinct features its products use, so small nodes stay small.
+            Array.Clear(bitmap);
+            long nnz = 0;
+            foreach (var e in examples)
+                foreach (var f in x.Indices(e)) { bitmap[f >> 6] |= 1UL << (f & 63); nnz++; }
+            long distinct = 0;
+            foreach (var word in bitmap) distinct += BitOperations.PopCount(word);
+            var rows = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((ulong)Math.Max(distinct, 1)), 256UL, 1UL << o.HashBits);
+            plans.Add((n, children, rows, examples, nnz * children.Length));
+        }
+
+        // Column blocks: cut big nodes so no block holds more than 1/8 of the work. The cut depends only on the
+        // data, never on the thread count, so results are identical for any number of threads.
+        var total = plans.Sum(p => p.Cost);
+        var jobs = new List<(int Plan, int Block, int ColumnStart, int Width)>();
+        for (var pi = 0; pi < plans.Count; pi++)
+        {
+            var p = plans[pi];
+            var pieces = (int)Math.Clamp((p.Cost * 8 + total - 1) / Math.Max(total, 1), 1, Math.Max(p.Children.Length, 1));
+            for (var b = 0; b < pieces; b++)
+            {
+                var start = p.Children.Length * b / pieces;
+                var end = p.Children.Length * (b + 1) / pieces;
+                jobs.Add((pi, b, start, end - start));
+            }
+        }
+        var tables = plans.Select(p => p.Examples.Length == 0
+            ? new LogisticBlock(256, p.Children.Length, Salt(p.Node))
+            : new LogisticBlock(p.Rows, p.Children.Length, Salt(p.Node))).ToArray();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = o.Threads, CancellationToken = cancel };
+        Parallel.ForEach(jobs.OrderByDescending(j => plans[j.Plan].Cost / plans[j.Plan].Children.Length * j.Width), options, job =>
+        {
+            var p = plans[job.Plan];
+            var view = tables[job.Plan].View(job.ColumnStart, job.Width);
+            if (p.Examples.Length == 0)
+            {
+                // Never seen in training: the children get a tiny prior instead of an uninformed 0.5.
+                Array.Fill(view.Bias, -8f, job.ColumnStart, job.Width);
+                return;
+            }
+            var positives = p.Examples.Select(e => products[e].Labels
+                .Select(l => Array.IndexOf(p.Children, l) - job.ColumnStart).Where(c => c >= 0 && c < job.Width).ToArray()).ToArray();
+            view.Train(x, p.Examples, positives, o.Epochs, (float)o.LearningRate, (float)o.L2, o.Optimizer,
+                unchecked(o.Seed * 1000003 + (p.Node + 1) * 7919 + job.Block), cancel);
+        });
+        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, [tables[i]])).ToArray();
+    }
+}

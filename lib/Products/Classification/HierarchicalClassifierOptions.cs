@@ -1,0 +1,70 @@
+namespace Workbook.Products.Classification;
+
+/// <summary>How term frequencies become feature values (all variants are L2-normalised per product).</summary>
+public enum TermWeighting { Binary, TermFrequency, Sublinear, TfIdf, SublinearTfIdf }
+
+/// <summary>
+/// The optimiser of each one-vs-rest block: AdaGrad with one accumulator per weight, AdaGrad with one accumulator per
+/// feature row (shared by the row's columns: one fused vector update per feature), or SGD with a 1/sqrt(t) decay.
+/// </summary>
+public enum OptimizerKind { AdaGrad, RowAdaGrad, Sgd }
+
+/// <summary>Which validation metric the decoding thresholds are tuned to maximise.</summary>
+public enum ThresholdMetric { HierarchicalF1, MicroF1, SamplesF1, ExactMatch }
+
+/// <summary>
+/// Every hyperparameter of <see cref="HierarchicalClassifier"/>. Defaults are the values the benchmark uses; the
+/// AutoML search varies them.
+/// </summary>
+public sealed record HierarchicalClassifierOptions
+{
+    /// <summary>Feature space is 2^HashBits buckets; also the cap on the rows of each parent's weight table.</summary>
+    public int HashBits { get; init; } = 20;
+    /// <summary>Longest word n-gram (1 = unigrams, 2 = uni+bigrams).</summary>
+    public int WordNgramMax { get; init; } = 2;
+    /// <summary>Shortest character n-gram of the name's words (0 = character n-grams off).</summary>
+    public int CharNgramMin { get; init; } = 3;
+    /// <summary>Longest character n-gram (0 = off).</summary>
+    public int CharNgramMax { get; init; } = 5;
+    /// <summary>Also take character n-grams of the description (slower; helps long German compounds).</summary>
+    public bool CharNgramsInDescription { get; init; } = false;
+    /// <summary>Description characters read per product (long blurbs add little after the first paragraphs).</summary>
+    public int MaxDescriptionChars { get; init; } = 1000;
+    /// <summary>Brand, shop and log-binned price as tokens of their own.</summary>
+    public bool MetadataTokens { get; init; } = true;
+    public TermWeighting Weighting { get; init; } = TermWeighting.SublinearTfIdf;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdaGrad;
+    public double LearningRate { get; init; } = 0.5;
+    /// <summary>L2 penalty applied to the coordinates a product touches (sparse, per update).</summary>
+    public double L2 { get; init; } = 1e-6;
+    public int Epochs { get; init; } = 8;
+    /// <summary>Level-1 candidates and children of every explored node below this joint probability are not expanded.</summary>
+    public double ExploreThreshold { get; init; } = 0.05;
+    /// <summary>At most this many nodes per level are expanded during decoding.</summary>
+    public int BeamWidth { get; init; } = 4;
+    /// <summary>Validation metric the per-level thresholds are tuned for.</summary>
+    public ThresholdMetric TuneFor { get; init; } = ThresholdMetric.HierarchicalF1;
+    /// <summary>Share of the training products held out for threshold tuning when no validation set is given.</summary>
+    public double HoldOutFraction { get; init; } = 0.1;
+    public int Seed { get; init; } = 1;
+    /// <summary>Worker threads for training and prediction (results do not depend on it).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Throws a clear error for a value outside its range.</summary>
+    public void Validate()
+    {
+        void Check(bool ok, string what) { if (!ok) throw new ArgumentOutOfRangeException(what, $"Invalid HierarchicalClassifierOptions: {what}."); }
+        Check(HashBits is >= 10 and <= 26, $"HashBits {HashBits} must be in 10..26");
+        Check(WordNgramMax is >= 1 and <= 3, $"WordNgramMax {WordNgramMax} must be in 1..3");
+        Check(CharNgramMin == 0 && CharNgramMax == 0 || CharNgramMin >= 1 && CharNgramMax >= CharNgramMin && CharNgramMax <= 8,
+            $"CharNgramMin {CharNgramMin} / CharNgramMax {CharNgramMax} must be 0/0 or 1 <= min <= max <= 8");
+        Check(LearningRate > 0, $"LearningRate {LearningRate} must be > 0");
+        Check(L2 >= 0, $"L2 {L2} must be >= 0");
+        Check(Epochs >= 1, $"Epochs {Epochs} must be >= 1");
+        Check(ExploreThreshold is >= 0 and < 1, $"ExploreThreshold {ExploreThreshold} must be in [0,1)");
+        Check(BeamWidth >= 1, $"BeamWidth {BeamWidth} must be >= 1");
+        Check(HoldOutFraction is >= 0 and < 1, $"HoldOutFraction {HoldOutFraction} must be in [0,1)");
+        Check(Threads >= 1, $"Threads {Threads} must be >= 1");
+        Check(MaxDescriptionChars >= 0, $"MaxDescriptionChars {MaxDescriptionChars} must be >= 0");
+    }
+}

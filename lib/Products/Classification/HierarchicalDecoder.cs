@@ -1,0 +1,95 @@
+namespace Workbook.Products.Classification;
+
+/// <summary>
+/// Turns the probabilities of the explored labels into a hierarchy-consistent set: every label whose joint
+/// probability reaches its level's threshold, plus the greedy best path (so every product gets at least one), closed
+/// under ancestors. The greedy path goes one level deeper while the best child's conditional probability reaches
+/// <see cref="DescendThreshold"/>, which is how a product can stop at an inner node (germeval) or always reach a
+/// leaf (cdiscount, where tuning drives it to 0).
+/// </summary>
+public sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, float DescendThreshold)
+{
+    public static HierarchicalDecoder Default(int depth) => new(Enumerable.Repeat(0.5f, Math.Max(depth, 1)).ToArray(), 0.3f);
+
+    internal HashSet<int> Decode(LabelTree tree, IReadOnlyList<Candidate> candidates)
+    {
+        var set = new HashSet<int>();
+        int best = -1;
+        float bestP = -1;
+        foreach (var c in candidates)
+        {
+            var level = tree.Level(c.Label);
+            if (c.Probability >= LevelThresholds[Math.Min(level, LevelThresholds.Count) - 1]) set.Add(c.Label);
+            if (level == 1 && c.Probability > bestP) { best = c.Label; bestP = c.Probability; }
+        }
+        while (best >= 0)
+        {
+            set.Add(best);
+            int next = -1;
+            float nextP = -1;
+            foreach (var c in candidates)
+                if (tree.Parent(c.Label) == best && c.Conditional > nextP) { next = c.Label; nextP = c.Conditional; }
+            best = next >= 0 && nextP >= DescendThreshold ? next : -1;
+        }
+        // Close under ancestors (a chosen deep label implies its parents).
+        foreach (var l in set.ToArray())
+            for (var p = tree.Parent(l); p >= 0 && set.Add(p); p = tree.Parent(p)) { }
+        return set;
+    }
+
+    private static readonly float[] Grid = [0.05f, 0.1f, 0.15f, 0.2f, 0.25f, 0.3f, 0.35f, 0.4f, 0.45f, 0.5f, 0.55f, 0.6f, 0.65f, 0.7f, 0.8f, 0.9f, 1.01f];
+    private static readonly float[] DescendGrid = [0f, 0.05f, 0.1f, 0.15f, 0.2f, 0.25f, 0.3f, 0.35f, 0.4f, 0.45f, 0.5f, 0.6f, 0.7f];
+
+    /// <summary>Coordinate ascent over the per-level thresholds and the descend threshold, maximising <paramref name="metric"/> on <paramref name="validation"/>.</summary>
+    internal static HierarchicalDecoder Tune(HierarchicalClassifierModel model, IReadOnlyList<Product> validation, ThresholdMetric metric)
+    {
+        var tree = model.Tree;
+        var candidates = model.Explore(validation);
+        var gold = validation.Select(p => p.Labels).ToArray();
+        double Score(HierarchicalDecoder d)
+        {
+            long tp = 0, predicted = 0, actual = 0;
+            double samples = 0;
+            var exact = 0;
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                var set = d.Decode(tree, candidates[i]);
+                var hit = 0;
+                foreach (var l in set) if (gold[i].Contains(l)) hit++;
+                tp += hit; predicted += set.Count; actual += gold[i].Count;
+                samples += set.Count + gold[i].Count == 0 ? 0 : 2.0 * hit / (set.Count + gold[i].Count);
+                if (hit == set.Count && hit == gold[i].Count) exact++;
+            }
+            return metric switch
+            {
+                ThresholdMetric.SamplesF1 => samples / candidates.Length,
+                ThresholdMetric.ExactMatch => exact / (double)candidates.Length,
+                // Sets are ancestor-closed, so Kiritchenko's hF1 and micro-F1 over all labels coincide.
+                _ => predicted + actual == 0 ? 0 : 2.0 * tp / (predicted + actual),
+            };
+        }
+        var thresholds = Default(tree.Depth).LevelThresholds.ToArray();
+        var descend = 0.3f;
+        var best = Score(new HierarchicalDecoder(thresholds, descend));
+        for (var round = 0; round < 2; round++)
+        {
+            for (var level = 0; level < thresholds.Length; level++)
+                foreach (var t in Grid)
+                {
+                    var trial = (float[])thresholds.Clone();
+                    trial[level] = t;
+                    var s = Score(new HierarchicalDecoder(trial, descend));
+                    if (s > best + 1e-12) { best = s; thresholds = trial; }
+                }
+            foreach (var d in DescendGrid)
+            {
+                var s = Score(new HierarchicalDecoder(thresholds, d));
+                if (s > best + 1e-12) { best = s; descend = d; }
+            }
+        }
+        return new HierarchicalDecoder(thresholds, descend);
+    }
+}
+
+/// <summary>A label the decoder reached: joint probability and probability given its parent.</summary>
+internal readonly record struct Candidate(int Label, float Probability, float Conditional);

@@ -1,0 +1,157 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Workbook.Reports;
+
+namespace Workbook.Products.Classification;
+
+/// <summary>
+/// The classifier's file format: magic "WBHC", format version, a JSON header (options, label tree, decoder,
+/// provenance, block shapes), the float arrays, and a SHA-256 of everything before it. A different version or a
+/// failed checksum is a clear error rather than a model that predicts garbage.
+/// </summary>
+internal static class ModelFile
+{
+    public const int Version = 1;
+    private static readonly byte[] Magic = "WBHC"u8.ToArray();
+
+    private sealed record BlockShape(int Rows, int K, uint Salt);
+    private sealed record ParentShape(int Node, int[] Children, BlockShape[] Blocks);
+    private sealed record Header(
+        HierarchicalClassifierOptions Options,
+        LabelTree.Row[] Tree,
+        float[] LevelThresholds,
+        float DescendThreshold,
+        bool HasIdf,
+        ParentShape[] Parents,
+        Dictionary<string, string> Metadata,
+        Provenance Provenance);
+
+    public static void Save(HierarchicalClassifierModel model, string path)
+    {
+        var tree = model.Tree;
+        var header = new Header(
+            model.Options,
+            Enumerable.Range(0, tree.Count).Select(i => new LabelTree.Row(tree.TagId(i), tree.Name(i), tree.Level(i),
+                tree.Parent(i) < 0 ? LabelTree.RootTagId : tree.TagId(tree.Parent(i)), i + 2)).ToArray(),
+            model.Decoder.LevelThresholds.ToArray(),
+            model.Decoder.DescendThreshold,
+            model.Idf != null,
+            model.Parents.Select(p => new ParentShape(p.Node, p.Children, p.Blocks.Select(b => new BlockShape(b.Rows, b.K, b.Salt)).ToArray())).ToArray(),
+            model.Metadata.ToDictionary(),
+            Provenance.Capture());
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
+            {
+                using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+                using (var w = new BinaryWriter(new HashingStream(file, hasher), System.Text.Encoding.UTF8, leaveOpen: true))
+                {
+                    w.Write(Magic);
+                    w.Write(Version);
+                    var json = JsonSerializer.SerializeToUtf8Bytes(header);
+                    w.Write(json.Length);
+                    w.Write(json);
+                    if (model.Idf != null) WriteFloats(w, model.Idf);
+                    foreach (var p in model.Parents)
+                        foreach (var b in p.Blocks)
+                        {
+                            WriteFloats(w, b.Bias);
+                            WriteFloats(w, b.Weights);
+                        }
+                    w.Flush();
+                    file.Write(hasher.GetHashAndReset());
+                }
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public static HierarchicalClassifierModel Load(string path)
+    {
+        DataLineage.Record(path);
+        using var file = File.OpenRead(path);
+        if (file.Length < Magic.Length + 4 + 32)
+            throw new InvalidDataException($"{path}: not a classifier model file (too short).");
+        var magic = new byte[4];
+        file.ReadExactly(magic);
+        if (!magic.AsSpan().SequenceEqual(Magic))
+            throw new InvalidDataException($"{path}: not a classifier model file (bad magic bytes).");
+        var versionBytes = new byte[4];
+        file.ReadExactly(versionBytes);
+        var version = BitConverter.ToInt32(versionBytes);
+        if (version != Version)
+            throw new InvalidDataException($"{path}: model file format version {version}, this build reads version {Version}. Retrain with `classify train`.");
+
+        // Verify the checksum before trusting any length inside the file.
+        file.Position = 0;
+        using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            var buffer = new byte[1 << 20];
+            var remaining = file.Length - 32;
+            while (remaining > 0)
+            {
+                var n = file.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+                if (n <= 0) throw new InvalidDataException($"{path}: truncated model file.");
+                hasher.AppendData(buffer, 0, n);
+                remaining -= n;
+            }
+            var stored = new byte[32];
+            file.ReadExactly(stored);
+            if (!hasher.GetHashAndReset().AsSpan().SequenceEqual(stored))
+                throw new InvalidDataException($"{path}: model file is corrupt (checksum mismatch).");
+        }
+
+        file.Position = 8;
+        using var r = new BinaryReader(file, System.Text.Encoding.UTF8, leaveOpen: true);
+        var header = JsonSerializer.Deserialize<Header>(r.ReadBytes(r.ReadInt32()))
+                     ?? throw new InvalidDataException($"{path}: empty model header.");
+        var tree = LabelTree.FromRows(header.Tree, path);
+        var idf = header.HasIdf ? ReadFloats(r, 1 << header.Options.HashBits) : null;
+        var parents = header.Parents.Select(p => new ParentClassifier(p.Node, p.Children, p.Blocks.Select(b =>
+        {
+            var bias = ReadFloats(r, b.K);
+            var weights = ReadFloats(r, (long)b.Rows * b.K);
+            return new LogisticBlock(b.Rows, b.K, b.Salt, weights: weights, bias: bias);
+        }).ToArray())).ToArray();
+        return new HierarchicalClassifierModel(tree, header.Options, idf, parents,
+            new HierarchicalDecoder(header.LevelThresholds, header.DescendThreshold), header.Metadata);
+    }
+
+    private static void WriteFloats(BinaryWriter w, float[] values) => w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+
+    private static float[] ReadFloats(BinaryReader r, long count)
+    {
+        var values = new float[count];
+        r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
+    /// <summary>A write-only pass-through that feeds every byte to a hash.</summary>
+    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            hash.AppendData(buffer);
+            inner.Write(buffer);
+        }
+    }
+}
