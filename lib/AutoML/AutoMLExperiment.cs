@@ -30,7 +30,7 @@ public sealed class AutoMLExperiment(ExperimentStore store, ITrainable trainable
             var clock = Stopwatch.StartNew();
             double Remaining() => budgetSeconds - spent - clock.Elapsed.TotalSeconds;
 
-            var tuner = TunerFactory.Create(definition.Tuner, trainable.Space, definition.Seed);
+            var tuner = TunerFactory.Create(definition.Tuner, trainable.Space, definition.Seed, trainable.Defaults);
             var seen = new Dictionary<(string, double), TrialMetrics?>();
             var best = new BestTracker();
             var ran = 0;

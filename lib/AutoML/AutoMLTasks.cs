@@ -14,6 +14,7 @@ public static class AutoMLTasks
     public static ITrainable Create(string task, string dataPath, string optionsJson) => task switch
     {
         "synthetic" => new SyntheticTrainable(SyntheticTrainable.ParseOptions(optionsJson)),
+        "classify" => new ClassifierTrainable(dataPath, JsonSerializer.Deserialize<ClassifyTaskOptions>(optionsJson)),
         "rank" => new RankerTrainable(dataPath, JsonSerializer.Deserialize<RankTaskOptions>(optionsJson)),
         _ => throw new ArgumentException($"Unknown task '{task}'; expected one of {string.Join(", ", Names)}."),
     };
@@ -22,6 +23,7 @@ public static class AutoMLTasks
     public static string NormaliseOptions(string task, string? json) => task switch
     {
         "synthetic" => JsonSerializer.Serialize(json is null ? new SyntheticOptions() : SyntheticTrainable.ParseOptions(json)),
+        "classify" => JsonSerializer.Serialize(json is null ? new ClassifyTaskOptions() : JsonSerializer.Deserialize<ClassifyTaskOptions>(json)),
         "rank" => JsonSerializer.Serialize(json is null ? new RankTaskOptions() : JsonSerializer.Deserialize<RankTaskOptions>(json)),
         _ => json ?? "{}",
     };

@@ -22,10 +22,14 @@ public static class TunerFactory
 {
     public static readonly string[] Names = ["random", "halving", "cfo"];
 
-    public static ITuner Create(string name, SearchSpace space, int seed) => name switch
+    /// <summary>
+    /// Random search and successive halving try <paramref name="defaults"/> first (so "tuned" includes the default);
+    /// cost-frugal search starts at the space's initial point, its cheap corner.
+    /// </summary>
+    public static ITuner Create(string name, SearchSpace space, int seed, ParameterSet? defaults = null) => name switch
     {
-        "random" => new RandomSearchTuner(space, seed),
-        "halving" => new SuccessiveHalvingTuner(space, seed),
+        "random" => new RandomSearchTuner(space, seed, defaults),
+        "halving" => new SuccessiveHalvingTuner(space, seed, start: defaults),
         "cfo" => new CostFrugalTuner(space, seed),
         _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
     };

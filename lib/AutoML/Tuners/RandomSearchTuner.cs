@@ -1,7 +1,7 @@
 namespace Workbook.AutoML.Tuners;
 
-/// <summary>Independent samples from the space at full budget; the first trial is the space's initial configuration.</summary>
-public sealed class RandomSearchTuner(SearchSpace space, int seed) : ITuner
+/// <summary>Independent samples from the space at full budget; the first trial is <paramref name="start"/> (default: the space's initial point).</summary>
+public sealed class RandomSearchTuner(SearchSpace space, int seed, ParameterSet? start = null) : ITuner
 {
     private readonly Random _random = new(seed);
     private bool _first = true;
@@ -11,7 +11,7 @@ public sealed class RandomSearchTuner(SearchSpace space, int seed) : ITuner
     public TrialRequest? Ask()
     {
         // Starting from the declared initial point makes "tuned vs default" comparisons include the default itself.
-        if (_first) { _first = false; return new TrialRequest(space.Initial(), 1.0); }
+        if (_first) { _first = false; return new TrialRequest(start ?? space.Initial(), 1.0); }
         return new TrialRequest(space.Sample(_random), 1.0);
     }
 

@@ -20,8 +20,11 @@ public sealed class SuccessiveHalvingTuner : ITuner
     private int _next;
     private int _bracket;
 
-    public SuccessiveHalvingTuner(SearchSpace space, int seed, int eta = 3, int rungs = 3, int? bracketSize = null)
+    private readonly ParameterSet _start;
+
+    public SuccessiveHalvingTuner(SearchSpace space, int seed, int eta = 3, int rungs = 3, int? bracketSize = null, ParameterSet? start = null)
     {
+        _start = start ?? space.Initial();
         if (eta < 2) throw new ArgumentException("eta must be at least 2.");
         if (rungs < 1) throw new ArgumentException("rungs must be at least 1.");
         _space = space;
@@ -58,8 +61,8 @@ public sealed class SuccessiveHalvingTuner : ITuner
     private void StartBracket()
     {
         _rung = [];
-        // The first bracket includes the initial configuration, like the other tuners.
-        if (_bracket == 0) _rung.Add(_space.Initial());
+        // The first bracket includes the start configuration, like random search.
+        if (_bracket == 0) _rung.Add(_start);
         while (_rung.Count < _bracketSize) _rung.Add(_space.Sample(_random));
         _bracket++;
         _rungIndex = 0;
