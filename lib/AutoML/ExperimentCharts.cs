@@ -57,8 +57,9 @@ public static class ExperimentCharts
         }
         var y = done.Select(t => t.Objective!.Value).ToArray();
         dimensions.Add(new { label = objective, values = y });
-        var trace = new { type = "parcoords", line = new { color = y, colorscale = "Viridis", showscale = true }, dimensions };
-        return Chart.Plotly(trace, new { title = new { text = $"Trials across the search space (colour: {objective})" }, margin = new { l = 70, r = 70, t = 90 } });
+        // Angled labels: with a dozen or more axes, horizontal labels run into each other.
+        var trace = new { type = "parcoords", labelangle = -30, line = new { color = y, colorscale = "Viridis", showscale = true }, dimensions };
+        return Chart.Plotly(trace, new { title = new { text = $"Trials across the search space (colour: {objective})" }, margin = new { l = 70, r = 90, t = 150 } });
     }
 
     private static string Fmt(double v) => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);

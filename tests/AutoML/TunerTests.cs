@@ -116,4 +116,21 @@ public class TunerTests
         }
         Assert.Equal(step / 2, tuner.Step, 12);
     }
+
+    [Fact]
+    public void Cost_frugal_search_tries_the_default_second_and_walks_from_the_better_start()
+    {
+        var space = new SearchSpace().Float("x", 0, 1, init: 0);
+        var fallback = space.Parse("""{"x":0.8}""");
+        var tuner = TunerFactory.Create("cfo", space, 3, fallback);
+        var first = tuner.Ask()!;
+        Assert.Equal(space.Initial(), first.Parameters);
+        tuner.Tell(first, new TrialMetrics(0));
+        var second = tuner.Ask()!;
+        Assert.Equal(fallback, second.Parameters);
+        tuner.Tell(second, new TrialMetrics(1));
+        // The walk now starts from x = 0.8: its first move is one step (0.1) away from it, not from 0.
+        var third = tuner.Ask()!;
+        Assert.InRange(third.Parameters.GetDouble("x"), 0.69, 0.91);
+    }
 }

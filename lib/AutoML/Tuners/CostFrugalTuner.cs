@@ -6,7 +6,8 @@ namespace Workbook.AutoML.Tuners;
 /// space), and walks in the unit cube: try <c>x + step*u</c> for a random unit direction <c>u</c>, then
 /// <c>x - step*u</c>; move on improvement. After <c>2^(d-1)</c> consecutive failures (capped) the step halves; when
 /// it falls below a floor the search restarts from a random point. Expensive regions are reached only when the walk
-/// finds them worth it, so early trials stay cheap.
+/// finds them worth it, so early trials stay cheap. Like FLAML's <c>points_to_evaluate</c>, extra starting points
+/// (the shipped default) are tried right after the cheap start, and the walk begins from the better of them.
 /// </summary>
 public sealed class CostFrugalTuner : ITuner
 {
@@ -23,9 +24,11 @@ public sealed class CostFrugalTuner : ITuner
     private double[]? _direction;
     private bool _triedNegative;
     private int _failures;
+    private readonly Queue<ParameterSet> _pointsToEvaluate;
 
-    public CostFrugalTuner(SearchSpace space, int seed, double initialStep = 0.1, double minStep = 0.01)
+    public CostFrugalTuner(SearchSpace space, int seed, double initialStep = 0.1, double minStep = 0.01, IEnumerable<ParameterSet>? pointsToEvaluate = null)
     {
+        _pointsToEvaluate = new Queue<ParameterSet>((pointsToEvaluate ?? []).Where(p => !p.Equals(space.Initial())));
         _space = space;
         _random = new Random(seed);
         var d = Math.Max(1, space.Dimension);
@@ -44,6 +47,7 @@ public sealed class CostFrugalTuner : ITuner
     public TrialRequest? Ask()
     {
         if (!_incumbentEvaluated) return new TrialRequest(_space.Decode(_incumbent), 1.0);
+        if (_pointsToEvaluate.TryPeek(out var point)) return new TrialRequest(point, 1.0);
         _direction ??= RandomDirection();
         var sign = _triedNegative ? -1 : 1;
         var x = new double[_incumbent.Length];
@@ -58,6 +62,12 @@ public sealed class CostFrugalTuner : ITuner
         {
             _incumbentEvaluated = true;
             _incumbentScore = score;
+            return;
+        }
+        if (_pointsToEvaluate.Count > 0)
+        {
+            _pointsToEvaluate.Dequeue();
+            if (score > _incumbentScore) (_incumbent, _incumbentScore) = (_space.Encode(request.Parameters), score);
             return;
         }
         if (score > _incumbentScore)

@@ -24,13 +24,13 @@ public static class TunerFactory
 
     /// <summary>
     /// Random search and successive halving try <paramref name="defaults"/> first (so "tuned" includes the default);
-    /// cost-frugal search starts at the space's initial point, its cheap corner.
+    /// cost-frugal search starts at the space's initial point, its cheap corner, then tries the default.
     /// </summary>
     public static ITuner Create(string name, SearchSpace space, int seed, ParameterSet? defaults = null) => name switch
     {
         "random" => new RandomSearchTuner(space, seed, defaults),
         "halving" => new SuccessiveHalvingTuner(space, seed, start: defaults),
-        "cfo" => new CostFrugalTuner(space, seed),
+        "cfo" => new CostFrugalTuner(space, seed, pointsToEvaluate: defaults is null ? null : [defaults]),
         _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
     };
 }
