@@ -118,11 +118,11 @@ public class TunerTests
     }
 
     [Fact]
-    public void Cost_frugal_search_tries_the_default_second_and_walks_from_the_better_start()
+    public void Cost_frugal_search_tries_extra_points_second_and_walks_from_the_better_start()
     {
         var space = new SearchSpace().Float("x", 0, 1, init: 0);
         var fallback = space.Parse("""{"x":0.8}""");
-        var tuner = TunerFactory.Create("cfo", space, 3, fallback);
+        var tuner = new CostFrugalTuner(space, 3, pointsToEvaluate: [fallback]);
         var first = tuner.Ask()!;
         Assert.Equal(space.Initial(), first.Parameters);
         tuner.Tell(first, new TrialMetrics(0));

@@ -6,8 +6,8 @@ namespace Workbook.AutoML.Tuners;
 /// space), and walks in the unit cube: try <c>x + step*u</c> for a random unit direction <c>u</c>, then
 /// <c>x - step*u</c>; move on improvement. After <c>2^(d-1)</c> consecutive failures (capped) the step halves; when
 /// it falls below a floor the search restarts from a random point. Expensive regions are reached only when the walk
-/// finds them worth it, so early trials stay cheap. Like FLAML's <c>points_to_evaluate</c>, extra starting points
-/// (the shipped default) are tried right after the cheap start, and the walk begins from the better of them.
+/// finds them worth it, so early trials stay cheap. Like FLAML's <c>points_to_evaluate</c>, optional extra starting points
+/// are tried right after the cheap start, and the walk begins from the best of them.
 /// </summary>
 public sealed class CostFrugalTuner : ITuner
 {

@@ -24,13 +24,14 @@ public static class TunerFactory
 
     /// <summary>
     /// Random search and successive halving try <paramref name="defaults"/> first (so "tuned" includes the default);
-    /// cost-frugal search starts at the space's initial point, its cheap corner, then tries the default.
+    /// cost-frugal search starts at the space's initial point, its cheap corner, and does not spend a trial on the
+    /// (possibly expensive) default: on cdiscount at a 300 s budget, that trial alone can use the whole budget.
     /// </summary>
     public static ITuner Create(string name, SearchSpace space, int seed, ParameterSet? defaults = null) => name switch
     {
         "random" => new RandomSearchTuner(space, seed, defaults),
         "halving" => new SuccessiveHalvingTuner(space, seed, start: defaults),
-        "cfo" => new CostFrugalTuner(space, seed, pointsToEvaluate: defaults is null ? null : [defaults]),
+        "cfo" => new CostFrugalTuner(space, seed),
         _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
     };
 }
