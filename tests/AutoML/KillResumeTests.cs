@@ -30,15 +30,15 @@ public sealed class KillResumeTests : IDisposable
     public void Killed_run_resumes_with_contiguous_trials_none_duplicated_none_lost_none_rerun()
     {
         var store = Path.Combine(_dir, "experiments.db");
-        const int trials = 8;
-        const string options = """{"SleepMs":400}""";
+        const int trials = 6;
+        const string options = """{"SleepMs":800}""";
         string[] common = ["--store", store, "--no-refit"];
         using var run = CliProcess.Start(["automl", "run", "--task", "synthetic", "--task-options", options, "--tuner", "cfo", "--seed", "7",
             "--experiment", "killme", "--trials", $"{trials}", "--budget", "600", .. common]);
         var stderr = run.StandardError.ReadToEndAsync();
 
         // Watch the store (as another reader would) until three trials have finished and the fourth is running,
-        // then kill during it (each trial sleeps 400 ms).
+        // then kill during it (each trial sleeps 800 ms).
         var watch = Stopwatch.StartNew();
         while (!FourthTrialRunning(store))
         {
