@@ -80,17 +80,18 @@ internal static class ReportCommand
             await console.Progress().AutoClear(true).StartAsync(async progress =>
             {
                 ProgressTask? task = null;
+                var label = "";
                 await RunAll(
                     (path, i, n) =>
                     {
                         task?.StopTask();
-                        var cells = CountCells(path);
-                        task = progress.AddTask($"[grey]{i + 1}/{n}[/] {Markup.Escape(Path.GetFileName(path))}", maxValue: Math.Max(1, cells));
+                        label = $"[grey]{i + 1}/{n}[/] {Markup.Escape(Path.GetFileName(path))}";
+                        task = progress.AddTask(label, maxValue: Math.Max(1, CountCells(path)));
                     },
                     cell =>
                     {
                         task!.Increment(1);
-                        task.Description = $"{Markup.Escape(Path.GetFileName(cell.Cell.Kind == CellKind.CSharp ? $"cell {cell.Cell.Number}" : ""))}";
+                        task.Description = $"{label} [grey]cell {cell.Cell.Number}[/]";
                     });
                 task?.StopTask();
             });
@@ -104,11 +105,18 @@ internal static class ReportCommand
         foreach (var run in runs)
         {
             var file = Path.Combine(outDir, run.Notebook.Name + ".html");
-            Console.WriteLine($"{(run.Failed ? "FAILED" : "ok    ")} {Path.GetRelativePath(Directory.GetCurrentDirectory(), file)}  ({NotebookReport.Duration(run.Duration)})");
+            Console.WriteLine($"{(run.Failed ? "FAILED" : "ok    ")} {Shown(file)}  ({NotebookReport.Duration(run.Duration)})");
             foreach (var e in run.Errors) Console.Error.WriteLine("  " + e.Message);
         }
-        Console.WriteLine($"index: {Path.GetRelativePath(Directory.GetCurrentDirectory(), index)}");
+        Console.WriteLine($"index: {Shown(index)}");
         return runs.Any(r => r.Failed) ? 1 : 0;
+    }
+
+    // Relative to the current directory when below it, else absolute.
+    private static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
     private static int CountCells(string path)
@@ -129,6 +137,7 @@ internal static class ReportBenchmark
         Console.WriteLine($"  warm run                {r.WarmTotal.TotalMilliseconds,8:0} ms (cells' own code {r.WarmExecute.TotalMilliseconds:0.0} ms, Roslyn compile+emit {r.WarmCompile.TotalMilliseconds:0} ms)");
         Console.WriteLine($"  overhead per cell       {r.OverheadPerCellMs,8:0.0} ms  (target < 50 ms: {r.OverheadPerCellMs / 50:0.00}x of budget)");
         Console.WriteLine($"  of which runner's own   {r.BookkeepingPerCellMs,8:0.00} ms  (without Roslyn)");
+        Console.WriteLine($"  CPU time per cell       {r.CpuPerCellMs,8:0.0} ms  (process CPU in warm runs / cells: the per-cell cost on an idle core)");
 
         var tour = Path.Combine(WorkbookPaths.Root(), "notebooks", "00-workbook-tour.dib");
         if (File.Exists(tour))

@@ -12,6 +12,9 @@ namespace Workbook.Notebooks;
 /// </summary>
 public static class HtmlFormatter
 {
+    // Encodes what HTML needs (<, >, &, quotes) but leaves letters of any script readable in the file.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
     public static string ToHtml(object? value)
     {
         switch (value)
@@ -21,7 +24,7 @@ public static class HtmlFormatter
             case IHtmlContent html:
                 using (var writer = new StringWriter(CultureInfo.InvariantCulture))
                 {
-                    html.WriteTo(writer, HtmlEncoder.Default);
+                    html.WriteTo(writer, Encoder);
                     return writer.ToString();
                 }
             case string s:
@@ -36,7 +39,7 @@ public static class HtmlFormatter
     }
 
     /// <summary>Preformatted, HTML-encoded text.</summary>
-    public static string Text(string text) => $"<pre class=\"wb-text\">{HtmlEncoder.Default.Encode(text)}</pre>";
+    public static string Text(string text) => $"<pre class=\"wb-text\">{System.Net.WebUtility.HtmlEncode(text)}</pre>";
 
     private static Table AsTable(IEnumerable sequence, Type element)
     {

@@ -32,9 +32,17 @@ public static class NotebookReport
     public static string Render(NotebookRun run)
     {
         var markdown = new MarkdownCells();
-        var body = new StringBuilder();
+        var cells = new List<string>(run.Cells.Count);
+        var titleCell = -1;
         foreach (var cell in run.Cells)
-            body.Append(RenderCell(cell, markdown));
+        {
+            cells.Add(RenderCell(cell, markdown));
+            if (titleCell < 0 && markdown.Title != null) titleCell = cells.Count - 1;
+        }
+        // The contents list goes right below the cell holding the title (usually the first), else at the top.
+        cells.Insert(titleCell + 1, Contents(markdown.Headings));
+        var body = new StringBuilder();
+        foreach (var c in cells) body.Append(c);
 
         var title = markdown.Title ?? run.Notebook.Name;
         var summary = markdown.Summary ?? "";
@@ -58,8 +66,7 @@ public static class NotebookReport
                 html.Append($"<li><a href=\"#cell-{e.Cell}\">{Enc(e.Message)}</a></li>");
             html.Append("</ul></div>\n");
         }
-        html.Append(Contents(markdown.Headings))
-            .Append("<main>\n").Append(body).Append("</main>\n")
+        html.Append("<main>\n").Append(body).Append("</main>\n")
             .Append(Metadata(run))
             .Append("</div>\n</body>\n</html>\n");
         return html.ToString();

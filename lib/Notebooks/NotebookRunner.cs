@@ -109,15 +109,15 @@ public sealed partial class NotebookRunner
                 var script = _state == null
                     ? CSharpScript.Create<object>(code, options, typeof(NotebookGlobals))
                     : _state.Script.ContinueWith<object>(code, options);
-                var errors = script.Compile(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                // Compile and emit now (one pass; Roslyn caches the result for the run), so Execute below is the cell's own time.
+                var errors = Emit(script, cancellationToken);
+                compile = Stopwatch.GetElapsedTime(start);
                 if (errors.Count > 0)
                 {
                     error = CompileError(cell, errors);
                 }
                 else
                 {
-                    script.CreateDelegate(cancellationToken); // emit now, so Execute below is the cell's own time
-                    compile = Stopwatch.GetElapsedTime(start);
                     var stdout = Console.Out;
                     var stderr = Console.Error;
                     _globals.Capture = capture;
@@ -164,6 +164,19 @@ public sealed partial class NotebookRunner
                 Stopwatch.GetElapsedTime(start), compile, execute, error);
         }
 
+        private static IReadOnlyList<Diagnostic> Emit(Script<object> script, CancellationToken cancellationToken)
+        {
+            try
+            {
+                script.CreateDelegate(cancellationToken);
+                return [];
+            }
+            catch (CompilationErrorException e)
+            {
+                return e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            }
+        }
+
         private ScriptOptions Options(NotebookCell cell, IReadOnlyList<MetadataReference> added)
         {
             foreach (var r in added) _referenced.Add(((PortableExecutableReference)r).FilePath!);
@@ -175,7 +188,7 @@ public sealed partial class NotebookRunner
                 .WithSourceResolver(new SourceFileResolver([], directory))
                 .WithFilePath(CellFile(cell))
                 .WithFileEncoding(Encoding.UTF8)
-                .WithEmitDebugInformation(true)
+                .WithEmitDebugInformation(true) // line numbers in runtime errors
                 .WithAllowUnsafe(true);
         }
 

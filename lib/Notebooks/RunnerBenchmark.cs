@@ -10,8 +10,11 @@ namespace Workbook.Notebooks;
 /// </summary>
 public static class RunnerBenchmark
 {
-    public sealed record Result(int Cells, int Repeats, TimeSpan ColdTotal, TimeSpan WarmTotal, TimeSpan WarmExecute, TimeSpan WarmCompile)
+    public sealed record Result(int Cells, int Repeats, TimeSpan ColdTotal, TimeSpan WarmTotal, TimeSpan WarmExecute, TimeSpan WarmCompile, TimeSpan WarmCpu)
     {
+        /// <summary>Process CPU time per cell in a warm run: what the overhead would be on an idle machine.</summary>
+        public double CpuPerCellMs => WarmCpu.TotalMilliseconds / Cells;
+
         /// <summary>(wall - cell code) / cells, compile and emit included.</summary>
         public double OverheadPerCellMs => (WarmTotal - WarmExecute).TotalMilliseconds / Cells;
 
@@ -38,23 +41,26 @@ public static class RunnerBenchmark
         {
             var path = Path.Combine(dir, "bench.dib");
             File.WriteAllText(path, SyntheticNotebook(cells, Path.Combine(WorkbookPaths.Root(), "lib", "bin", "Workbook.Lib.dll")));
-            TimeSpan cold = default, total = default, execute = default, compile = default;
+            TimeSpan cold = default, total = default, execute = default, compile = default, cpu = default;
             for (var r = 0; r < repeats; r++)
             {
+                var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 var run = await new NotebookRunner().RunAsync(path, ct);
                 NotebookReport.Render(run);
                 clock.Stop();
+                var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpuStart;
                 if (run.Failed) throw new InvalidOperationException("benchmark notebook failed: " + string.Join("; ", run.Errors));
                 var code = run.Cells.Where(c => c.Cell.Kind == CellKind.CSharp).Skip(1).ToList(); // the #r cell is not trivial
                 var setup = run.Cells.Where(c => c.Cell.Kind == CellKind.CSharp).Take(1).Sum(c => c.Duration.Ticks);
                 if (r == 0) { cold = clock.Elapsed; continue; }
                 total += clock.Elapsed - TimeSpan.FromTicks(setup);
+                cpu += cpuUsed * ((double)code.Count / (code.Count + 1)); // the #r cell's share left out, approximately
                 execute += TimeSpan.FromTicks(code.Sum(c => c.Execute.Ticks));
                 compile += TimeSpan.FromTicks(code.Sum(c => c.Compile.Ticks));
             }
             var warm = repeats - 1;
-            return new Result(cells, warm, cold, total / warm, execute / warm, compile / warm);
+            return new Result(cells, warm, cold, total / warm, execute / warm, compile / warm, cpu / warm);
         }
         finally
         {

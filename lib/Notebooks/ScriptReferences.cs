@@ -14,14 +14,16 @@ internal static class ScriptReferences
 {
     private static readonly ConcurrentDictionary<string, MetadataReference> ByPath = new(StringComparer.Ordinal);
 
-    /// <summary>Every assembly of the shared frameworks the host runs on (.NET and ASP.NET Core, as in Polyglot).</summary>
+    /// <summary>
+    /// Every assembly of .NET's shared framework, plus ASP.NET Core's IHtmlContent (what Polyglot's C# kernel offers a
+    /// cell). The rest of ASP.NET Core is left out on purpose: each reference costs every cell's compile a little.
+    /// </summary>
     public static readonly Lazy<ImmutableArray<MetadataReference>> Framework = new(() =>
     {
-        var frameworkDirs = new[] { typeof(object).Assembly.Location, typeof(Microsoft.AspNetCore.Html.IHtmlContent).Assembly.Location }
-            .Select(Path.GetDirectoryName)
-            .ToHashSet(StringComparer.Ordinal);
+        var runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location);
         var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
-        return tpa.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && frameworkDirs.Contains(Path.GetDirectoryName(p)))
+        return tpa.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && Path.GetDirectoryName(p) == runtimeDir)
+            .Append(typeof(Microsoft.AspNetCore.Html.IHtmlContent).Assembly.Location)
             .Order(StringComparer.Ordinal)
             .Select(For)
             .ToImmutableArray();

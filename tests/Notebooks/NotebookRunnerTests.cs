@@ -39,4 +39,110 @@ public class NotebookRunnerTests
         Assert.Contains("same", AllHtml(run.Cells[2]));
         Assert.Same(typeof(Figure).Assembly, AppDomain.CurrentDomain.GetAssemblies().Single(a => a.GetName().Name == "Workbook.Lib"));
     }
+
+    [Fact]
+    public async Task Console_output_and_displayed_values_keep_their_order_and_are_html_encoded()
+    {
+        using var nb = TempNotebook.Of(
+            "Console.WriteLine(\"<b>first</b>\");\ndisplay(\"<i>second</i> & more\");\nConsole.Error.WriteLine(\"third\");\n\"<script>alert(1)</script>\"");
+        var run = await Run(nb);
+        Assert.False(run.Failed, string.Join("\n", run.Errors));
+        var cell = run.Cells[0];
+        Assert.Equal([OutputKind.Console, OutputKind.Display, OutputKind.Console, OutputKind.Value], cell.Outputs.Select(o => o.Kind));
+        var html = AllHtml(cell);
+        Assert.Contains("&lt;b&gt;first&lt;/b&gt;", html);
+        Assert.Contains("&lt;i&gt;second&lt;/i&gt; &amp; more", html);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("<b>", html);
+    }
+
+    [Fact]
+    public async Task Sequences_are_shown_as_tables()
+    {
+        using var nb = TempNotebook.Of("Enumerable.Range(1, 30).Select(i => new { N = i, Square = i * i })");
+        var run = await Run(nb);
+        var html = AllHtml(run.Cells[0]);
+        Assert.Contains("<th>Square</th>", html);
+        Assert.Contains("10 more not shown", html);
+    }
+
+    [Fact]
+    public async Task A_compile_error_names_notebook_cell_and_dib_line_and_skips_later_cells()
+    {
+        using var nb = new TempNotebook("#!markdown\n\n# T\n\n#!csharp\n\nvar ok = 1;\n\n#!csharp\n\nvar a = 1;\nvar b = nope + a;\n\n#!csharp\n\nConsole.WriteLine(\"never\");\n");
+        var run = await Run(nb);
+        Assert.True(run.Failed);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(3, error.Cell);
+        Assert.Equal(12, error.Line);
+        Assert.Contains("cell 3, line 12: error CS0103", error.Message);
+        Assert.Contains("'nope'", error.Message);
+        Assert.EndsWith("test.dib", error.NotebookPath);
+        Assert.Equal(CellStatus.Skipped, run.Cells[3].Status);
+        Assert.Equal(OutputKind.Error, run.Cells[2].Outputs[^1].Kind);
+    }
+
+    [Fact]
+    public async Task A_runtime_error_names_the_dib_line_even_when_thrown_by_code_of_an_earlier_cell()
+    {
+        using var nb = new TempNotebook(
+            "#!csharp\n\nstatic int Fail(int x) =>\n    x > 0 ? throw new InvalidOperationException(\"boom <now>\") : x;\n\n" +
+            "#!csharp\n\nvar y = 1;\nConsole.WriteLine(\"before\");\nvar z = Fail(y);\n");
+        var run = await Run(nb);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(2, error.Cell);
+        Assert.Equal(10, error.Line); // "var z = Fail(y);"
+        Assert.Contains("cell 2, line 10: System.InvalidOperationException: boom <now>", error.Message);
+        Assert.Contains("test.dib:line 4 (cell 1)", error.Detail); // the throw, mapped to the .dib file
+        var html = AllHtml(run.Cells[1]);
+        Assert.Contains("before", html); // output written before the failure is kept
+        Assert.Contains("boom &lt;now&gt;", html);
+    }
+
+    [Fact]
+    public async Task Using_the_library_without_the_r_line_is_refused_as_vs_code_would()
+    {
+        using var nb = TempNotebook.Of("var x = 1;", "var f = Workbook.Reports.Chart.Bar([\"a\"], [1.0], \"t\");");
+        var run = await Run(nb);
+        Assert.True(run.Failed);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(2, error.Cell);
+        Assert.Contains("#r \"../lib/bin/Workbook.Lib.dll\"", error.Message);
+    }
+
+    [Fact]
+    public async Task An_r_line_to_a_missing_file_is_an_error_on_its_line()
+    {
+        using var nb = TempNotebook.Of("#r \"../nowhere/Workbook.Lib.dll\"\nusing Workbook.Reports;");
+        var run = await Run(nb);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("does not exist", error.Message);
+    }
+
+    [Fact]
+    public async Task Files_read_through_lib_loaders_are_recorded_with_their_hash()
+    {
+        var csv = WorkbookPaths.Data("ranking", "product_scoring.csv");
+        using var nb = TempNotebook.Of("{LIB}\nusing Workbook.Reports;",
+            $"Csv.Read<ProductScoringRow>(@\"{csv}\").Count");
+        var run = await Run(nb);
+        Assert.False(run.Failed, string.Join("\n", run.Errors));
+        Assert.Contains(">10000<", AllHtml(run.Cells[1]));
+        var file = Assert.Single(run.Provenance.Files);
+        Assert.Equal(Path.GetFullPath(csv), file.Path);
+        Assert.Equal(FileHash.Of(csv).Sha256, file.Sha256);
+    }
+
+    [Fact]
+    public async Task Timings_split_compile_from_execution()
+    {
+        using var nb = TempNotebook.Of("System.Threading.Thread.Sleep(300);\n1", "2");
+        var run = await Run(nb);
+        Assert.False(run.Failed, string.Join("\n", run.Errors));
+        Assert.InRange(run.Cells[0].Execute.TotalMilliseconds, 290, 5_000);
+        Assert.True(run.Cells[0].Duration >= run.Cells[0].Execute + run.Cells[0].Compile);
+        Assert.True(run.Cells[1].Execute < TimeSpan.FromMilliseconds(250));
+    }
 }

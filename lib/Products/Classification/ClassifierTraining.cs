@@ -25,7 +25,8 @@ public static class ClassifierTraining
         {
             ["split_seed"] = options.Seed.ToString(),
             ["data_sha256"] = FileHash.Of(catalog.DataPath).Sha256,
-            ["data_path"] = catalog.DataPath,
+            ["data_path"] = Path.GetFullPath(catalog.DataPath),
+            ["labels_path"] = Path.GetFullPath(catalog.LabelInfoPath),
             ["train_products"] = split.Train.Count.ToString(),
         });
         return new TrainResult(model, split, watch.Elapsed, Evaluate(model, split.Test));

@@ -31,6 +31,10 @@ public sealed class HierarchicalClassifierModel
     /// <summary>The same model with another decoder (thresholds).</summary>
     public HierarchicalClassifierModel WithDecoder(HierarchicalDecoder decoder) => new(Tree, Options, Idf, Parents, decoder, Metadata);
 
+    /// <summary>The same model with its decoding thresholds re-tuned on <paramref name="validation"/> for <paramref name="metric"/>.</summary>
+    public HierarchicalClassifierModel TuneDecoder(IReadOnlyList<Product> validation, ThresholdMetric metric) =>
+        WithDecoder(HierarchicalDecoder.Tune(this, validation.Where(p => p.Labels.Count > 0).ToList(), metric));
+
     /// <summary>The same model with extra metadata entries.</summary>
     public HierarchicalClassifierModel WithMetadata(IReadOnlyDictionary<string, string> entries) =>
         new(Tree, Options, Idf, Parents, Decoder, Metadata.Concat(entries).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value));
@@ -38,13 +42,12 @@ public sealed class HierarchicalClassifierModel
     /// <summary>Label sets and probabilities, in input order.</summary>
     public IReadOnlyList<ProductPrediction> Predict(IReadOnlyList<Product> products)
     {
-        var candidates = Explore(products);
         var result = new ProductPrediction[products.Count];
-        Parallel.For(0, products.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads }, i =>
+        ForEachProduct(products, (i, candidates) =>
         {
-            var set = Decoder.Decode(Tree, candidates[i]);
-            var probabilities = candidates[i].OrderByDescending(c => c.Probability).Select(c => new LabelProbability(c.Label, c.Probability)).ToArray();
-            result[i] = new ProductPrediction(set, probabilities);
+            var set = Decoder.Decode(Tree, candidates);
+            Array.Sort(candidates, (a, b) => b.Probability.CompareTo(a.Probability));
+            result[i] = new ProductPrediction(set, candidates.Select(c => new LabelProbability(c.Label, c.Probability)).ToArray());
         });
         return result;
     }
@@ -56,16 +59,28 @@ public sealed class HierarchicalClassifierModel
     /// </summary>
     internal Candidate[][] Explore(IReadOnlyList<Product> products)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var x = _featurizer.Transform(products, Options.Threads);
-        HierarchicalClassifier.Trace?.Invoke($"featurized {products.Count} in {watch.Elapsed.TotalMilliseconds:0} ms");
         var result = new Candidate[products.Count][];
-        var maxChildren = Parents.Max(p => p.Children.Length);
-        Parallel.For(0, products.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads },
-            () => (Scores: new float[maxChildren], List: new List<Candidate>(64), Frontier: new List<Candidate>(64)),
-            (i, _, s) => { result[i] = ExploreOne(x.Indices(i), x.Values(i), s.Scores, s.List, s.Frontier); return s; }, _ => { });
-        HierarchicalClassifier.Trace?.Invoke($"explored {products.Count} in {watch.Elapsed.TotalMilliseconds:0} ms, {result.Average(r => r.Length):0} candidates each");
+        ForEachProduct(products, (i, candidates) => result[i] = candidates);
         return result;
+    }
+
+    /// <summary>Featurises and explores each product in one pass, over contiguous ranges (few hand-offs between threads).</summary>
+    private void ForEachProduct(IReadOnlyList<Product> products, Action<int, Candidate[]> consume)
+    {
+        var maxChildren = Parents.Max(p => p.Children.Length);
+        var ranges = System.Collections.Concurrent.Partitioner.Create(0, products.Count, Math.Max(64, products.Count / (Options.Threads * 8) + 1));
+        Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads }, range =>
+        {
+            var scores = new float[maxChildren];
+            var all = new List<Candidate>(64);
+            var frontier = new List<Candidate>(64);
+            var scratch = new List<int>(512);
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                var (index, value) = _featurizer.Featurize(products[i], scratch);
+                consume(i, ExploreOne(index, value, scores, all, frontier));
+            }
+        });
     }
 
     private Candidate[] ExploreOne(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores, List<Candidate> all, List<Candidate> frontier)

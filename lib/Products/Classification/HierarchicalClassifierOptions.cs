@@ -26,22 +26,22 @@ public sealed record HierarchicalClassifierOptions
     public int CharNgramMin { get; init; } = 3;
     /// <summary>Longest character n-gram (0 = off).</summary>
     public int CharNgramMax { get; init; } = 5;
-    /// <summary>Also take character n-grams of the description (slower; helps long German compounds).</summary>
+    /// <summary>Also take character n-grams of the description: +0.05 hF1 on germeval, +0.01 on cdiscount, but 5x the features per blurb (slower training and prediction).</summary>
     public bool CharNgramsInDescription { get; init; } = false;
     /// <summary>Description characters read per product (long blurbs add little after the first paragraphs).</summary>
     public int MaxDescriptionChars { get; init; } = 1000;
     /// <summary>Brand, shop and log-binned price as tokens of their own.</summary>
     public bool MetadataTokens { get; init; } = true;
     public TermWeighting Weighting { get; init; } = TermWeighting.SublinearTfIdf;
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdaGrad;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.RowAdaGrad;
     public double LearningRate { get; init; } = 0.5;
     /// <summary>L2 penalty applied to the coordinates a product touches (sparse, per update).</summary>
-    public double L2 { get; init; } = 1e-6;
-    public int Epochs { get; init; } = 8;
+    public double L2 { get; init; } = 0;
+    public int Epochs { get; init; } = 5;
     /// <summary>Level-1 candidates and children of every explored node below this joint probability are not expanded.</summary>
     public double ExploreThreshold { get; init; } = 0.05;
     /// <summary>At most this many nodes per level are expanded during decoding.</summary>
-    public int BeamWidth { get; init; } = 4;
+    public int BeamWidth { get; init; } = 2;
     /// <summary>Validation metric the per-level thresholds are tuned for.</summary>
     public ThresholdMetric TuneFor { get; init; } = ThresholdMetric.HierarchicalF1;
     /// <summary>Share of the training products held out for threshold tuning when no validation set is given.</summary>

@@ -14,27 +14,43 @@ public sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, f
     internal HashSet<int> Decode(LabelTree tree, IReadOnlyList<Candidate> candidates)
     {
         var set = new HashSet<int>();
+        DecodeInto(tree, candidates, GreedyPath(tree, candidates), set);
+        return set;
+    }
+
+    /// <summary>The best level-1 label, then at each level the child with the highest conditional probability.</summary>
+    internal static (int Label, float Conditional)[] GreedyPath(LabelTree tree, IReadOnlyList<Candidate> candidates)
+    {
+        var path = new List<(int, float)>(tree.Depth);
         int best = -1;
         float bestP = -1;
         foreach (var c in candidates)
-        {
-            var level = tree.Level(c.Label);
-            if (c.Probability >= LevelThresholds[Math.Min(level, LevelThresholds.Count) - 1]) set.Add(c.Label);
-            if (level == 1 && c.Probability > bestP) { best = c.Label; bestP = c.Probability; }
-        }
+            if (tree.Parent(c.Label) < 0 && c.Probability > bestP) { best = c.Label; bestP = c.Probability; }
         while (best >= 0)
         {
-            set.Add(best);
+            path.Add((best, path.Count == 0 ? 1f : bestP));
             int next = -1;
             float nextP = -1;
             foreach (var c in candidates)
                 if (tree.Parent(c.Label) == best && c.Conditional > nextP) { next = c.Label; nextP = c.Conditional; }
-            best = next >= 0 && nextP >= DescendThreshold ? next : -1;
+            best = next;
+            bestP = nextP;
         }
+        return path.ToArray();
+    }
+
+    internal void DecodeInto(LabelTree tree, IReadOnlyList<Candidate> candidates, (int Label, float Conditional)[] greedy, HashSet<int> set)
+    {
+        set.Clear();
+        foreach (var c in candidates)
+            if (c.Probability >= LevelThresholds[Math.Min(tree.Level(c.Label), LevelThresholds.Count) - 1]) set.Add(c.Label);
+        // The greedy path goes down while the next step is likely enough: at least one path per product.
+        for (var i = 0; i < greedy.Length && (i == 0 || greedy[i].Conditional >= DescendThreshold); i++)
+            set.Add(greedy[i].Label);
         // Close under ancestors (a chosen deep label implies its parents).
-        foreach (var l in set.ToArray())
-            for (var p = tree.Parent(l); p >= 0 && set.Add(p); p = tree.Parent(p)) { }
-        return set;
+        foreach (var c in candidates)
+            if (set.Contains(c.Label))
+                for (var p = tree.Parent(c.Label); p >= 0 && set.Add(p); p = tree.Parent(p)) { }
     }
 
     private static readonly float[] Grid = [0.05f, 0.1f, 0.15f, 0.2f, 0.25f, 0.3f, 0.35f, 0.4f, 0.45f, 0.5f, 0.55f, 0.6f, 0.65f, 0.7f, 0.8f, 0.9f, 1.01f];
@@ -45,21 +61,24 @@ public sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, f
     {
         var tree = model.Tree;
         var candidates = model.Explore(validation);
+        var greedy = candidates.Select(c => GreedyPath(tree, c)).ToArray();
         var gold = validation.Select(p => p.Labels).ToArray();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = model.Options.Threads };
         double Score(HierarchicalDecoder d)
         {
             long tp = 0, predicted = 0, actual = 0;
             double samples = 0;
             var exact = 0;
-            for (var i = 0; i < candidates.Length; i++)
+            var gate = new object();
+            Parallel.For(0, candidates.Length, parallel, () => (Set: new HashSet<int>(), Tp: 0L, Pred: 0L, Act: 0L, Samples: 0.0, Exact: 0), (i, _, a) =>
             {
-                var set = d.Decode(tree, candidates[i]);
+                d.DecodeInto(tree, candidates[i], greedy[i], a.Set);
                 var hit = 0;
-                foreach (var l in set) if (gold[i].Contains(l)) hit++;
-                tp += hit; predicted += set.Count; actual += gold[i].Count;
-                samples += set.Count + gold[i].Count == 0 ? 0 : 2.0 * hit / (set.Count + gold[i].Count);
-                if (hit == set.Count && hit == gold[i].Count) exact++;
-            }
+                foreach (var l in a.Set) if (gold[i].Contains(l)) hit++;
+                var n = a.Set.Count + gold[i].Count;
+                return (a.Set, a.Tp + hit, a.Pred + a.Set.Count, a.Act + gold[i].Count, a.Samples + (n == 0 ? 0 : 2.0 * hit / n),
+                    a.Exact + (hit == a.Set.Count && hit == gold[i].Count ? 1 : 0));
+            }, a => { lock (gate) { tp += a.Tp; predicted += a.Pred; actual += a.Act; samples += a.Samples; exact += a.Exact; } });
             return metric switch
             {
                 ThresholdMetric.SamplesF1 => samples / candidates.Length,

@@ -39,7 +39,7 @@ internal static class ModelFile
             model.Idf != null,
             model.Parents.Select(p => new ParentShape(p.Node, p.Children, p.Blocks.Select(b => new BlockShape(b.Rows, b.K, b.Salt)).ToArray())).ToArray(),
             model.Metadata.ToDictionary(),
-            Provenance.Capture());
+            Provenance.Capture(SourceFiles(model)));
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
@@ -73,6 +73,13 @@ internal static class ModelFile
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
+    }
+
+    /// <summary>The training files named in the metadata, else every input this process read that still exists.</summary>
+    private static IEnumerable<string> SourceFiles(HierarchicalClassifierModel model)
+    {
+        var named = new[] { "data_path", "labels_path" }.Select(k => model.Metadata.GetValueOrDefault(k)).OfType<string>().Where(File.Exists).ToList();
+        return named.Count > 0 ? named : DataLineage.Recorded().Where(File.Exists).ToList();
     }
 
     public static HierarchicalClassifierModel Load(string path)

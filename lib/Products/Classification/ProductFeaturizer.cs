@@ -56,25 +56,34 @@ internal sealed class ProductFeaturizer
 
     private SparseRows Weigh((int[] Index, float[] Count)[] raw, int threads)
     {
-        Parallel.For(0, raw.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
-        {
-            var (index, value) = raw[i];
-            for (var k = 0; k < value.Length; k++)
-            {
-                var tf = value[k];
-                var w = _options.Weighting switch
-                {
-                    TermWeighting.Binary => 1f,
-                    TermWeighting.TermFrequency or TermWeighting.TfIdf => tf,
-                    _ => 1f + MathF.Log(tf),
-                };
-                if (UsesIdf && Idf != null) w *= Idf[index[k]];
-                value[k] = w;
-            }
-            var norm = TensorPrimitives.Norm(value);
-            if (norm > 0) TensorPrimitives.Divide(value, norm, value);
-        });
+        Parallel.For(0, raw.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => WeighRow(raw[i].Index, raw[i].Count));
         return SparseRows.Concat(raw);
+    }
+
+    /// <summary>One product's weighted, L2-normalised features (for prediction, which needs no matrix).</summary>
+    internal (int[] Index, float[] Value) Featurize(Product p, List<int> scratch)
+    {
+        var (index, value) = Bucketize(p, scratch);
+        WeighRow(index, value);
+        return (index, value);
+    }
+
+    private void WeighRow(int[] index, float[] value)
+    {
+        for (var k = 0; k < value.Length; k++)
+        {
+            var tf = value[k];
+            var w = _options.Weighting switch
+            {
+                TermWeighting.Binary => 1f,
+                TermWeighting.TermFrequency or TermWeighting.TfIdf => tf,
+                _ => 1f + MathF.Log(tf),
+            };
+            if (UsesIdf && Idf != null) w *= Idf[index[k]];
+            value[k] = w;
+        }
+        var norm = TensorPrimitives.Norm(value);
+        if (norm > 0) TensorPrimitives.Divide(value, norm, value);
     }
 
     /// <summary>Sorted distinct buckets of one product with their raw counts.</summary>

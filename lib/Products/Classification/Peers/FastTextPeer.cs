@@ -13,7 +13,7 @@ internal sealed class FastTextPeer(string workDirectory, int threads)
     public const string Binary = "/usr/bin/fasttext";
     public static bool Available => File.Exists(Binary);
 
-    public sealed record Outcome(double TrainSeconds, double PredictSeconds, long PeakBytes, IReadOnlyList<IReadOnlySet<int>> Predicted);
+    public sealed record Outcome(double TrainSeconds, double TrainCpuSeconds, double PredictSeconds, double PredictCpuSeconds, long PeakBytes, IReadOnlyList<IReadOnlySet<int>> Predicted);
 
     public Outcome Run(LabelTree tree, IReadOnlyList<Product> train, IReadOnlyList<Product> test, CancellationToken cancel)
     {
@@ -44,7 +44,7 @@ internal sealed class FastTextPeer(string workDirectory, int threads)
         }).ToList();
         if (predicted.Count != test.Count)
             throw new InvalidOperationException($"fasttext predicted {predicted.Count} lines for {test.Count} products.");
-        return new Outcome(fit.Seconds, predict.Seconds, Math.Max(fit.PeakBytes, predict.PeakBytes), predicted);
+        return new Outcome(fit.Seconds, fit.CpuSeconds, predict.Seconds, predict.CpuSeconds, Math.Max(fit.PeakBytes, predict.PeakBytes), predicted);
     }
 
     private static string Token(string name) => string.Join('_', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

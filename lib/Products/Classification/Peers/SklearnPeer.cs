@@ -5,7 +5,7 @@ internal sealed class SklearnPeer(string workDirectory)
 {
     public const string Python = "/usr/bin/python3";
 
-    public sealed record Outcome(double FitSeconds, double PredictSeconds, double WallSeconds, long PeakBytes, double Accuracy, IReadOnlyList<IReadOnlySet<int>> Predicted);
+    public sealed record Outcome(double FitSeconds, double PredictSeconds, double WallSeconds, double CpuSeconds, long PeakBytes, double Accuracy, IReadOnlyList<IReadOnlySet<int>> Predicted);
 
     public static string Script => Path.Combine(WorkbookPaths.Root(), "lib", "Products", "Classification", "Peers", "draft_sklearn.py");
 
@@ -25,7 +25,7 @@ internal sealed class SklearnPeer(string workDirectory)
             var labels = line.Split('\t')[1].Split('|', StringSplitOptions.RemoveEmptyEntries);
             return (IReadOnlySet<int>)tree.Closure(labels.Select(tree.IndexOf));
         }).ToList();
-        return new Outcome(json.GetProperty("fit_seconds").GetDouble(), json.GetProperty("predict_seconds").GetDouble(), run.Seconds,
+        return new Outcome(json.GetProperty("fit_seconds").GetDouble(), json.GetProperty("predict_seconds").GetDouble(), run.Seconds, run.CpuSeconds,
             run.PeakBytes, json.GetProperty("accuracy").GetDouble(), predicted);
     }
 }

@@ -1,0 +1,139 @@
+using Workbook.Products;
+using Workbook.Products.Classification;
+
+namespace Workbook.Tests.Products;
+
+public class HierarchicalClassifierTests
+{
+    private static readonly HierarchicalClassifierOptions Fast = new() { Epochs = 4, HashBits = 18, Threads = 2 };
+
+    private static readonly Lazy<(ProductSplit Split, HierarchicalClassifierModel Model)> Trained = new(() =>
+    {
+        var split = ProductSplit.Create(ProductTestData.Flipkart, 1, 0.7, 0.1);
+        return (split, new HierarchicalClassifier(Fast).Fit(split.Train, ProductTestData.Flipkart.Labels, split.Validation));
+    });
+
+    private static ClassificationReport Score(IReadOnlyList<Product> products, IReadOnlyList<IReadOnlySet<int>> predicted) =>
+        HierarchicalMetrics.Evaluate(ProductTestData.Flipkart.Labels, products.Select(p => p.Labels).ToList(), predicted);
+
+    [Fact]
+    public void Beats_the_majority_path_and_the_starter_on_a_real_catalogue()
+    {
+        var (split, model) = Trained.Value;
+        var predicted = model.Predict(split.Test).Select(p => p.Labels).ToList();
+        var ours = Score(split.Test, predicted);
+        // Trivial baseline: every product gets the most frequent full label set of the training part.
+        var majority = split.Train.GroupBy(p => string.Join(",", p.Labels.Order())).OrderByDescending(g => g.Count()).First().First().Labels;
+        var trivial = Score(split.Test, split.Test.Select(_ => majority).ToList());
+        Assert.True(ours.HierarchicalF1 > trivial.HierarchicalF1 + 0.3, $"model hF1 {ours.HierarchicalF1:0.000} vs majority {trivial.HierarchicalF1:0.000}");
+        Assert.True(ours.HierarchicalF1 > 0.75, $"hF1 {ours.HierarchicalF1:0.000}");
+        Assert.True(ours.Levels[0].F1 > 0.9, $"level-1 F1 {ours.Levels[0].F1:0.000}");
+    }
+
+    [Fact]
+    public void Predictions_are_hierarchy_consistent_with_at_least_one_path_and_probabilities()
+    {
+        var (split, model) = Trained.Value;
+        var tree = model.Tree;
+        foreach (var p in model.Predict(split.Test))
+        {
+            Assert.Contains(p.Labels, l => tree.Level(l) == 1);
+            Assert.All(p.Labels, l => Assert.True(tree.Parent(l) < 0 || p.Labels.Contains(tree.Parent(l)), $"{tree.Name(l)} without its parent"));
+            // A child is never more probable than its parent (joint probabilities along the path).
+            foreach (var c in p.Probabilities)
+                if (tree.Parent(c.Label) >= 0 && p.Probabilities.Any(q => q.Label == tree.Parent(c.Label)))
+                    Assert.True(c.Probability <= p.Probability(tree.Parent(c.Label)) + 1e-6f);
+            Assert.All(p.Probabilities, c => Assert.InRange(c.Probability, 0f, 1f));
+        }
+    }
+
+    [Fact]
+    public void Decoder_adds_ancestors_keeps_one_path_and_stops_where_the_child_is_unlikely()
+    {
+        using var tmp = ProductTestData.Temp();
+        var tree = LabelTree.Load(tmp.File("label_info.csv", ProductTestData.SmallTree));
+        int A = tree.IndexOf("A"), A1 = tree.IndexOf("A1"), A2 = tree.IndexOf("A2"), B = tree.IndexOf("B"), B1 = tree.IndexOf("B1");
+        Candidate[] candidates = [new(A, 0.4f, 0.4f), new(B, 0.3f, 0.3f), new(A1, 0.1f, 0.25f), new(A2, 0.28f, 0.7f), new(B1, 0.29f, 0.97f)];
+        // Nothing passes 0.5: the greedy path A > A2 (conditional 0.7 >= 0.5) is still returned.
+        Assert.Equal(new[] { A, A2 }, new HierarchicalDecoder([0.5f, 0.5f], 0.5f).Decode(tree, candidates).Order());
+        // Descend threshold above 0.7: stop at A.
+        Assert.Equal(new[] { A }, new HierarchicalDecoder([0.5f, 0.5f], 0.8f).Decode(tree, candidates).Order());
+        // A low level-2 threshold adds B1, and with it its parent B.
+        Assert.Equal(new[] { A, A2, B, B1 }.Order(), new HierarchicalDecoder([0.5f, 0.285f], 0.5f).Decode(tree, candidates).Order());
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_models_for_any_thread_count()
+    {
+        var split = ProductSplit.Create(ProductTestData.Flipkart, 2, 0.5, 0.1);
+        var small = split.Train.Take(300).ToList();
+        var one = new HierarchicalClassifier(Fast with { Threads = 1 }).Fit(small, ProductTestData.Flipkart.Labels, split.Validation);
+        var two = new HierarchicalClassifier(Fast with { Threads = 2 }).Fit(small, ProductTestData.Flipkart.Labels, split.Validation);
+        var a = one.Predict(split.Test);
+        var b = two.Predict(split.Test);
+        for (var i = 0; i < a.Count; i++)
+            Assert.Equal(a[i].Probabilities, b[i].Probabilities);
+        Assert.Equal(one.Decoder.LevelThresholds, two.Decoder.LevelThresholds);
+    }
+
+    [Fact]
+    public void Save_load_round_trip_gives_identical_predictions()
+    {
+        var (split, model) = Trained.Value;
+        using var tmp = ProductTestData.Temp();
+        var path = tmp.File("m.model");
+        model.Save(path);
+        Assert.Single(Directory.GetFiles(tmp.Path)); // no temp file left behind
+        var loaded = HierarchicalClassifierModel.Load(path);
+        var a = model.Predict(split.Test);
+        var b = loaded.Predict(split.Test);
+        for (var i = 0; i < a.Count; i++)
+        {
+            Assert.Equal(a[i].Labels.Order(), b[i].Labels.Order());
+            Assert.Equal(a[i].Probabilities, b[i].Probabilities);
+        }
+        Assert.Equal(model.Options, loaded.Options);
+        Assert.Equal(model.Decoder.LevelThresholds, loaded.Decoder.LevelThresholds);
+    }
+
+    [Fact]
+    public void Corrupt_truncated_foreign_and_other_version_files_are_clear_errors()
+    {
+        var (_, model) = Trained.Value;
+        using var tmp = ProductTestData.Temp();
+        var path = tmp.File("m.model");
+        model.Save(path);
+        var bytes = File.ReadAllBytes(path);
+
+        var corrupt = (byte[])bytes.Clone();
+        corrupt[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(path, corrupt);
+        Assert.Contains("corrupt", Assert.Throws<InvalidDataException>(() => HierarchicalClassifierModel.Load(path)).Message);
+
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
+        Assert.Throws<InvalidDataException>(() => HierarchicalClassifierModel.Load(path));
+
+        var version = (byte[])bytes.Clone();
+        BitConverter.GetBytes(99).CopyTo(version, 4);
+        File.WriteAllBytes(path, version);
+        var e = Assert.Throws<InvalidDataException>(() => HierarchicalClassifierModel.Load(path));
+        Assert.Contains("version 99", e.Message);
+        Assert.Contains(path, e.Message);
+
+        File.WriteAllText(path, "id,name\n1,not a model at all, really not\n");
+        Assert.Contains("not a classifier model", Assert.Throws<InvalidDataException>(() => HierarchicalClassifierModel.Load(path)).Message);
+    }
+
+    [Fact]
+    public void Starter_baseline_beats_majority_on_its_own_metric()
+    {
+        var split = ProductSplit.Starter(ProductTestData.Flipkart);
+        var tree = ProductTestData.Flipkart.Labels;
+        var accuracy = new StarterBaseline(threads: 2).Fit(split.Train, tree).ExactMatchAccuracy(split.Test);
+        var level2 = (Product p) => string.Join(",", p.Labels.Where(l => tree.Level(l) == 2).Order());
+        var majority = split.Train.GroupBy(level2).Max(g => g.Count());
+        var majorityKey = split.Train.GroupBy(level2).First(g => g.Count() == majority).Key;
+        var majorityAccuracy = split.Test.Count(p => level2(p) == majorityKey) / (double)split.Test.Count;
+        Assert.True(accuracy > majorityAccuracy + 0.2, $"starter {accuracy:0.000} vs majority {majorityAccuracy:0.000}");
+    }
+}
