@@ -11,6 +11,10 @@ public interface IProductScorer
 public sealed record BayesScorer(RankerOptions Options, string Name = "empirical Bayes (band x category)") : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products) => ProductRanker.Fit(products, Options).Scores(products);
+
+    /// <summary>"empirical Bayes, zero-inflated Beta (band x category)"-style name of a ranker configuration.</summary>
+    public static string NameOf(RankerOptions o) =>
+        $"empirical Bayes, {(o.Prior == PriorFamily.ZeroInflatedBeta ? "zero-inflated Beta" : "Beta")} ({(o.ImpressionBands > 1 ? "band" : "global")}{(o.CategoryPooling ? " x category" : "")})";
 }
 
 /// <summary>Sort by money per click only.</summary>

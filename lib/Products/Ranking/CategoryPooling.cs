@@ -36,7 +36,17 @@ public static class CategoryPooling
         }
 
         // log tau in [-5, 14]: from "categories differ wildly" to "no category effect at all".
-        var logTau = GoldenSectionMinimizer.Minimum(ObjectiveFunction.ScalarValue(NegLogLik), -5, 14, 1e-6, 1000, 0).MinimizingPoint;
+        const double lower = -5, upper = 14;
+        double logTau;
+        try
+        {
+            logTau = GoldenSectionMinimizer.Minimum(ObjectiveFunction.ScalarValue(NegLogLik), lower, upper, 1e-6, 1000, 0).MinimizingPoint;
+        }
+        catch (OptimizationException)
+        {
+            // The likelihood is monotone on the range: the maximum sits on an edge.
+            logTau = NegLogLik(lower) <= NegLogLik(upper) ? lower : upper;
+        }
         var tauHat = Math.Exp(logTau);
         var usedIds = used.Select(u => u.CategoryId).ToHashSet(StringComparer.Ordinal);
         var levels = totals.Select(t => t with

@@ -4,9 +4,21 @@ namespace Workbook.Products.Ranking;
 public sealed record RankingMetrics(string Scorer, int K, int Seeds, double NdcgMean, double NdcgStd,
     double RevenueMean, double RevenueStd, IReadOnlyList<double> NdcgBySeed, IReadOnlyList<double> RevenueBySeed);
 
+/// <summary>A scorer's line in the evaluation table; the win rates are the first scorer's, against this one.</summary>
+public sealed record EvaluationRow(string Scorer, double Ndcg, double NdcgStd, double Revenue, double RevenueStd,
+    double FirstWinsNdcg, double FirstWinsRevenue);
+
 /// <summary>Every scorer's metrics on the same seeds, and how often the first scorer beat each other one on each seed.</summary>
 public sealed record EvaluationReport(IReadOnlyList<RankingMetrics> Metrics, int K, int EvaluatedProducts)
 {
+    /// <summary>One row per scorer for a table: means, spreads and how often the first scorer beat it (paired by seed).</summary>
+    public IReadOnlyList<EvaluationRow> Rows() => Metrics.Select(m =>
+    {
+        var (wn, wr) = WinRate(Metrics[0].Scorer, m.Scorer);
+        return new EvaluationRow(m.Scorer, m.NdcgMean, m.NdcgStd, m.RevenueMean, m.RevenueStd,
+            m == Metrics[0] ? double.NaN : wn, m == Metrics[0] ? double.NaN : wr);
+    }).ToList();
+
     /// <summary>Share of seeds where <paramref name="a"/> had the higher NDCG and the higher revenue than <paramref name="b"/>.</summary>
     public (double Ndcg, double Revenue) WinRate(string a, string b)
     {
@@ -59,16 +71,22 @@ public static class OfflineEvaluation
     public static RankingMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100) =>
         Run(products, [new BayesScorer(options)], seeds, k).Metrics[0];
 
-    /// <summary>The scorer, the four baselines and a single-global-prior ablation, in that order.</summary>
-    public static IReadOnlyList<IProductScorer> StandardScorers(RankerOptions? options = null) =>
-    [
-        new BayesScorer(options ?? new RankerOptions()),
-        new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global Beta prior"),
-        new AdditiveSmoothingScorer(),
-        new RawCtrScorer(),
-        new WilsonScorer(),
-        new CpcScorer(),
-    ];
+    /// <summary>The scorer, the same scorer with the other prior family, a single-global-prior ablation and the four baselines, in that order.</summary>
+    public static IReadOnlyList<IProductScorer> StandardScorers(RankerOptions? options = null)
+    {
+        var o = options ?? new RankerOptions();
+        var other = o with { Prior = o.Prior == PriorFamily.Beta ? PriorFamily.ZeroInflatedBeta : PriorFamily.Beta };
+        return
+        [
+            new BayesScorer(o, BayesScorer.NameOf(o)),
+            new BayesScorer(other, BayesScorer.NameOf(other)),
+            new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global Beta prior"),
+            new AdditiveSmoothingScorer(),
+            new RawCtrScorer(),
+            new WilsonScorer(),
+            new CpcScorer(),
+        ];
+    }
 
     /// <summary>
     /// NDCG@k and revenue@k of one ordering over the measured products. Revenue@k is the summed held-out revenue per

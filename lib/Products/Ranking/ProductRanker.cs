@@ -21,21 +21,22 @@ public static class ProductRanker
     {
         options.Validate();
         var all = Enumerable.Range(0, data.Bands).SelectMany(data.Sample).ToList();
-        var global = BetaBinomialMle.Fit(all);
+        var zeroInflated = options.Prior == PriorFamily.ZeroInflatedBeta;
+        var global = zeroInflated ? ZeroInflatedBetaBinomialMle.Fit(all) : new ZeroInflatedPrior(0, BetaBinomialMle.Fit(all));
         var bands = new List<BandPrior>();
         for (var b = 0; b < data.Bands; b++)
         {
             var sample = data.Sample(b);
             var fitted = sample.Count >= MinBandProducts && sample.Any(s => s.Clicks > 0) && sample.Any(s => s.Clicks < s.Impressions);
-            var prior = fitted ? BetaBinomialMle.Fit(sample) : global;
-            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands), prior, sample.Count, data.SeenInBand(b), !fitted));
+            var prior = !fitted ? global : zeroInflated ? ZeroInflatedBetaBinomialMle.Fit(sample) : new ZeroInflatedPrior(0, BetaBinomialMle.Fit(sample));
+            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands), prior.Beta, sample.Count, data.SeenInBand(b), !fitted, prior.ZeroMass));
         }
 
         var totals = data.Categories().Select(c => new CategoryLevel(c.Category, c.Products, c.Viewed, c.Clicks, c.Impressions,
-            c.BandImpressions.Select((v, b) => v * bands[b].Prior.Mean).Sum(), 1.0)).ToList();
+            c.BandImpressions.Select((v, b) => v * bands[b].Mean).Sum(), 1.0)).ToList();
         var (tau, levels) = options.CategoryPooling
             ? CategoryPooling.Fit(totals, options.MinCategorySize)
             : (double.PositiveInfinity, totals);
-        return new RankingModel(options, global, bands, tau, levels);
+        return new RankingModel(options, global.Beta, bands, tau, levels);
     }
 }

@@ -13,6 +13,15 @@ public enum ScoreKind
     Thompson,
 }
 
+/// <summary>The shape of the CTR prior in each impressions band.</summary>
+public enum PriorFamily
+{
+    /// <summary>One Beta per band (beta-binomial maximum likelihood).</summary>
+    Beta,
+    /// <summary>A point mass at CTR 0 ("duds") plus a Beta for clickable products, per band (zero-inflated beta-binomial maximum likelihood).</summary>
+    ZeroInflatedBeta,
+}
+
 /// <summary>The knobs of the empirical-Bayes prior and of the score. Defaults are the ones the offline evaluation supports.</summary>
 public sealed record RankerOptions
 {
@@ -25,6 +34,9 @@ public sealed record RankerOptions
     /// already promotes good products), so a prior that knows the band is the main gain over a single global prior.
     /// </summary>
     public int ImpressionBands { get; init; } = 6;
+
+    /// <summary>Shape of the band prior; see <see cref="PriorFamily"/>.</summary>
+    public PriorFamily Prior { get; init; } = PriorFamily.Beta;
 
     /// <summary>Pool each category's CTR level towards the global one (Gamma prior fitted by maximum likelihood).</summary>
     public bool CategoryPooling { get; init; } = true;

@@ -1,4 +1,4 @@
-using MathNet.Numerics.Distributions;
+using MathNet.Numerics;
 
 namespace Workbook.Products.Ranking;
 
@@ -13,7 +13,7 @@ public sealed class RankingModel
     private const int IntervalCacheCapacity = 1 << 18;
     private readonly Dictionary<string, CategoryLevel> _categories;
     private readonly Dictionary<string, CategoryLevel>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly Dictionary<(double, double), (double Low, double High)> _intervals = new();
+    private readonly Dictionary<(double, double, double), (double Low, double High)> _intervals = new();
     private readonly double _lowQ, _highQ;
     private Random _rng;
 
@@ -33,7 +33,7 @@ public sealed class RankingModel
 
     public RankerOptions Options { get; }
 
-    /// <summary>The prior fitted on every product with impressions (used for bands too thin to fit alone).</summary>
+    /// <summary>The (clickable-component) prior fitted on every product with impressions (used for bands too thin to fit alone).</summary>
     public BetaPrior GlobalPrior { get; }
 
     public IReadOnlyList<BandPrior> Bands { get; }
@@ -46,7 +46,10 @@ public sealed class RankingModel
     /// <summary>Restarts the Thompson random stream at <see cref="RankerOptions.Seed"/> (so a second pass replays the first).</summary>
     public void ResetRandom() => _rng = new Random(Options.Seed);
 
-    /// <summary>The prior of a product in <paramref name="category"/> with <paramref name="impressions"/> views (unknown categories get factor 1).</summary>
+    /// <summary>
+    /// The Beta prior of a clickable product in <paramref name="category"/> with <paramref name="impressions"/> views
+    /// (unknown categories get factor 1); under a zero-inflated prior a product is a dud with probability <see cref="ZeroMassFor"/>.
+    /// </summary>
     public BetaPrior PriorFor(ReadOnlySpan<char> category, long impressions)
     {
         var band = Bands[ImpressionBands.Of(impressions, Bands.Count)].Prior;
@@ -55,28 +58,42 @@ public sealed class RankingModel
         return BetaPrior.FromMeanStrength(mean, band.Strength * Options.PriorStrengthScale);
     }
 
-    /// <summary>Posterior Beta of a product's CTR.</summary>
-    public BetaPrior Posterior(ReadOnlySpan<char> category, long clicks, long impressions) =>
-        PriorFor(category, impressions).Update(clicks, impressions);
+    /// <summary>Prior probability that a product with <paramref name="impressions"/> views is a dud (CTR 0); 0 for a plain Beta prior.</summary>
+    public double ZeroMassFor(long impressions) => Bands[ImpressionBands.Of(impressions, Bands.Count)].ZeroMass;
 
-    /// <summary>Central credible interval of a Beta (MathNet's inverse CDF), cached because many products share counts.</summary>
-    public (double Low, double High) Interval(BetaPrior posterior)
+    /// <summary>
+    /// Posterior of a product's CTR. The Beta part is the conjugate update; the dud weight is Bayes' rule on the two
+    /// components: any click rules a dud out, and n views without a click keep it with odds pi : (1 - pi) B(a, b + n) / B(a, b).
+    /// </summary>
+    public CtrPosterior Posterior(ReadOnlySpan<char> category, long clicks, long impressions)
     {
-        var key = (posterior.Alpha, posterior.Beta);
+        var prior = PriorFor(category, impressions);
+        var pi = ZeroMassFor(impressions);
+        var post = prior.Update(clicks, impressions);
+        if (pi <= 0 || clicks > 0) return new CtrPosterior(0, post);
+        if (impressions <= 0) return new CtrPosterior(pi, post);
+        var clickable = (1 - pi) * Math.Exp(SpecialFunctions.BetaLn(prior.Alpha, prior.Beta + impressions) - SpecialFunctions.BetaLn(prior.Alpha, prior.Beta));
+        return new CtrPosterior(pi / (pi + clickable), post);
+    }
+
+    /// <summary>Central credible interval of the posterior (exact mixture quantiles, see <see cref="CtrPosterior.Quantile"/>), cached because many products share counts.</summary>
+    public (double Low, double High) Interval(CtrPosterior posterior)
+    {
+        var key = (posterior.ZeroWeight, posterior.Beta.Alpha, posterior.Beta.Beta);
         if (_intervals.TryGetValue(key, out var hit)) return hit;
         if (_intervals.Count >= IntervalCacheCapacity) _intervals.Clear(); // bounded memory on any input
-        var value = (Beta.InvCDF(posterior.Alpha, posterior.Beta, _lowQ), Beta.InvCDF(posterior.Alpha, posterior.Beta, _highQ));
+        var value = (posterior.Quantile(_lowQ), posterior.Quantile(_highQ));
         _intervals[key] = value;
         return value;
     }
 
     /// <summary>The score of one product under <see cref="RankerOptions.Score"/> (Thompson draws advance the model's random stream).</summary>
-    public double ScoreOf(BetaPrior posterior, double cpc) => Options.Score switch
+    public double ScoreOf(CtrPosterior posterior, double cpc) => Options.Score switch
     {
         ScoreKind.Mean => posterior.Mean * cpc,
         ScoreKind.Lower => Interval(posterior).Low * cpc,
         ScoreKind.Upper => Interval(posterior).High * cpc,
-        ScoreKind.Thompson => Beta.Sample(_rng, posterior.Alpha, posterior.Beta) * cpc,
+        ScoreKind.Thompson => posterior.Sample(_rng) * cpc,
         _ => throw new ArgumentOutOfRangeException(nameof(Options.Score)),
     };
 
@@ -84,10 +101,10 @@ public sealed class RankingModel
     public ProductScore Score(ProductStats p)
     {
         var prior = PriorFor(p.CategoryId, p.Impressions);
-        var post = prior.Update(p.Clicks, p.Impressions);
+        var post = Posterior(p.CategoryId, p.Clicks, p.Impressions);
         var (low, high) = Interval(post);
         return new ProductScore(p.ProductId, p.CategoryId, p.Cpc, p.Clicks, p.Impressions, p.ViewsMissing,
-            prior.Mean, prior.Strength, post.Mean, low, high, ScoreOf(post, p.Cpc));
+            (1 - ZeroMassFor(p.Impressions)) * prior.Mean, prior.Strength, post.Mean, low, high, ScoreOf(post, p.Cpc));
     }
 
     /// <summary>Scores only (no intervals unless the score kind needs them): what offline evaluation calls.</summary>

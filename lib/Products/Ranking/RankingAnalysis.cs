@@ -1,0 +1,108 @@
+namespace Workbook.Products.Ranking;
+
+/// <summary>What the data looks like before modelling (notebook 03's first table).</summary>
+public sealed record ScoringDataProfile(int Products, int Categories, int SingleProductCategories, int ViewsMissing,
+    int ClicksWhereViewsMissing, long MinRecordedViews, long MaxRecordedViews, int ZeroClickViewed, int ClicksAboveViews,
+    int CategoriesWithVaryingCpc, double MedianWithinCategoryCpcStd, double PooledCtr)
+{
+    /// <summary>The profile as (fact, value) lines, for a narrow table.</summary>
+    public IReadOnlyList<(string Fact, string Value)> Facts() =>
+    [
+        ("products", $"{Products:N0}"),
+        ("categories (with one product)", $"{Categories} ({SingleProductCategories})"),
+        ("views empty", $"{ViewsMissing:N0} ({(double)ViewsMissing / Products:P0})"),
+        ("clicks > 0 where views are empty", $"{ClicksWhereViewsMissing}"),
+        ("recorded views, min - max", $"{MinRecordedViews:N0} - {MaxRecordedViews:N0}"),
+        ("viewed products without a click", $"{ZeroClickViewed:N0}"),
+        ("rows with clicks > views", $"{ClicksAboveViews}"),
+        ("categories whose CPC varies (sd > 0.01)", $"{CategoriesWithVaryingCpc}"),
+        ("median within-category CPC sd", $"{MedianWithinCategoryCpcStd:F4}"),
+        ("pooled CTR of viewed products", $"{PooledCtr:P2}"),
+    ];
+}
+
+/// <summary>Pooled CTR of the products in one impressions band.</summary>
+public sealed record BandCtr(string Band, int Products, long Clicks, long Impressions, double Ctr, double ZeroClickShare);
+
+/// <summary>Training-half evidence against held-out truth: one row per (impressions band, clicks) cell of the training half.</summary>
+public sealed record HeldOutCell(string TrainImpressions, string TrainClicks, int Products, double TrainCtr, double PosteriorCtr, double HeldOutCtr);
+
+/// <summary>One prior-strength setting against raw CTR x CPC.</summary>
+public sealed record StrengthSweepRow(double PriorStrengthScale, double Ndcg, double Revenue, double RawNdcg, double RawRevenue,
+    double NdcgWinRate, double RevenueWinRate);
+
+/// <summary>The analyses notebook 03 shows; each returns rows for a table or a chart.</summary>
+public static class RankingAnalysis
+{
+    public static ScoringDataProfile Profile(IReadOnlyList<ProductStats> products)
+    {
+        var byCategory = products.GroupBy(p => p.CategoryId).ToList();
+        var viewed = products.Where(p => !p.ViewsMissing).ToList();
+        var cpcStd = byCategory.Where(g => g.Count() > 1).Select(g =>
+        {
+            var m = g.Average(p => p.Cpc);
+            return Math.Sqrt(g.Sum(p => (p.Cpc - m) * (p.Cpc - m)) / (g.Count() - 1));
+        }).Order().ToList();
+        return new ScoringDataProfile(products.Count, byCategory.Count, byCategory.Count(g => g.Count() == 1),
+            products.Count(p => p.ViewsMissing), products.Count(p => p.ViewsMissing && p.Clicks > 0),
+            viewed.Count == 0 ? 0 : viewed.Min(p => p.Impressions), viewed.Count == 0 ? 0 : viewed.Max(p => p.Impressions),
+            viewed.Count(p => p.Clicks == 0), products.Count(p => p.Clicks > p.Impressions && !p.ViewsMissing),
+            cpcStd.Count(s => s > 0.01), cpcStd.Count == 0 ? 0 : cpcStd[cpcStd.Count / 2],
+            viewed.Sum(p => (double)p.Clicks) / Math.Max(1, viewed.Sum(p => (double)p.Impressions)));
+    }
+
+    /// <summary>Pooled CTR per doubling impressions band: the selection effect a band-aware prior uses.</summary>
+    public static IReadOnlyList<BandCtr> CtrByBand(IReadOnlyList<ProductStats> products, int bands = 6) =>
+        products.Where(p => p.Impressions > 0).GroupBy(p => ImpressionBands.Of(p.Impressions, bands)).OrderBy(g => g.Key)
+            .Select(g => new BandCtr(ImpressionBands.Label(g.Key, bands), g.Count(), g.Sum(p => p.Clicks), g.Sum(p => p.Impressions),
+                (double)g.Sum(p => p.Clicks) / g.Sum(p => p.Impressions), g.Average(p => p.Clicks == 0 ? 1.0 : 0.0)))
+            .ToList();
+
+    /// <summary>
+    /// Pools, over <paramref name="seeds"/> thinning splits, the products of each (training impressions band, training
+    /// clicks) cell: their pooled training CTR, the model's mean posterior CTR and their pooled held-out CTR. Where the
+    /// held-out CTR is closer to the training CTR than to the posterior, shrinkage hurts.
+    /// </summary>
+    public static IReadOnlyList<HeldOutCell> HeldOutCalibration(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds)
+    {
+        string ClickBucket(long c) => c switch { 0 => "0", 1 => "1", 2 => "2", <= 4 => "3-4", <= 8 => "5-8", _ => "9+" };
+        int ClickOrder(string b) => b switch { "0" => 0, "1" => 1, "2" => 2, "3-4" => 3, "5-8" => 4, _ => 5 };
+        var cells = new Dictionary<(int Band, string Clicks), (int N, double TrainC, double TrainV, double Post, double HeldC, double HeldV)>();
+        foreach (var seed in seeds)
+        {
+            var (train, test) = ImpressionThinning.Split(products, seed);
+            var model = ProductRanker.Fit(train, options);
+            for (var i = 0; i < train.Count; i++)
+            {
+                var t = train[i];
+                if (t.Impressions <= 0 || test[i].Impressions <= 0) continue;
+                var key = (ImpressionBands.Of(t.Impressions, 6), ClickBucket(t.Clicks));
+                cells.TryGetValue(key, out var c);
+                cells[key] = (c.N + 1, c.TrainC + t.Clicks, c.TrainV + t.Impressions,
+                    c.Post + model.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
+                    c.HeldC + test[i].Clicks, c.HeldV + test[i].Impressions);
+            }
+        }
+        return cells.OrderBy(kv => kv.Key.Band).ThenBy(kv => ClickOrder(kv.Key.Clicks))
+            .Select(kv => new HeldOutCell(ImpressionBands.Label(kv.Key.Band, 6), kv.Key.Clicks, kv.Value.N / seeds.Count,
+                kv.Value.TrainC / kv.Value.TrainV, kv.Value.Post / kv.Value.N, kv.Value.HeldC / kv.Value.HeldV))
+            .ToList();
+    }
+
+    /// <summary>The ranker at several prior-strength scales, each against raw CTR x CPC on the same seeds.</summary>
+    public static IReadOnlyList<StrengthSweepRow> StrengthSweep(IReadOnlyList<ProductStats> products, IReadOnlyList<double> scales,
+        IReadOnlyList<int> seeds, int k)
+    {
+        var raw = new RawCtrScorer();
+        var scorers = scales.Select(s => (IProductScorer)new BayesScorer(new RankerOptions { PriorStrengthScale = s }, $"scale {s}"))
+            .Append(raw).ToList();
+        var report = OfflineEvaluation.Run(products, scorers, seeds, k);
+        var r = report.Metrics[^1];
+        return scales.Select((s, i) =>
+        {
+            var m = report.Metrics[i];
+            var (wn, wr) = report.WinRate(m.Scorer, raw.Name);
+            return new StrengthSweepRow(s, m.NdcgMean, m.RevenueMean, r.NdcgMean, r.RevenueMean, wn, wr);
+        }).ToList();
+    }
+}
