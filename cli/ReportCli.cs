@@ -58,7 +58,7 @@ internal static class ReportCommand
         }
         var outDir = Path.GetFullPath(output ?? Path.Combine(root, "reports"));
 
-        // Cells redirect Console.Out while they run; progress must keep writing to the real terminal.
+        // The terminal itself, not Console.Out: cells capture what the console gets while they run.
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var interactive = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         var runs = new List<NotebookRun>();

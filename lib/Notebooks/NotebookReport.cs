@@ -39,8 +39,11 @@ public static class NotebookReport
             cells.Add(RenderCell(cell, markdown));
             if (titleCell < 0 && markdown.Title != null) titleCell = cells.Count - 1;
         }
-        // The contents list goes right below the cell holding the title (usually the first), else at the top.
-        cells.Insert(titleCell + 1, Contents(markdown.Headings));
+        // The contents list goes below the title: before the title cell's first section, else right after that cell.
+        var contents = Contents(markdown.Headings);
+        var firstSection = titleCell >= 0 ? cells[titleCell].IndexOf("<h2", StringComparison.Ordinal) : -1;
+        if (firstSection >= 0) cells[titleCell] = cells[titleCell].Insert(firstSection, contents);
+        else cells.Insert(titleCell + 1, contents);
         var body = new StringBuilder();
         foreach (var c in cells) body.Append(c);
 

@@ -118,25 +118,22 @@ public sealed partial class NotebookRunner
                 }
                 else
                 {
-                    var stdout = Console.Out;
-                    var stderr = Console.Error;
                     _globals.Capture = capture;
-                    Console.SetOut(capture);
-                    Console.SetError(capture);
                     var executeStart = Stopwatch.GetTimestamp();
                     ScriptState<object> state;
-                    try
+                    using (ConsoleRouter.Redirect(capture))
                     {
-                        state = _state == null
-                            ? await script.RunAsync(_globals, _ => true, cancellationToken)
-                            : await script.RunFromAsync(_state, _ => true, cancellationToken);
-                    }
-                    finally
-                    {
-                        execute = Stopwatch.GetElapsedTime(executeStart);
-                        Console.SetOut(stdout);
-                        Console.SetError(stderr);
-                        _globals.Capture = null;
+                        try
+                        {
+                            state = _state == null
+                                ? await script.RunAsync(_globals, _ => true, cancellationToken)
+                                : await script.RunFromAsync(_state, _ => true, cancellationToken);
+                        }
+                        finally
+                        {
+                            execute = Stopwatch.GetElapsedTime(executeStart);
+                            _globals.Capture = null;
+                        }
                     }
                     if (state.Exception != null)
                     {
@@ -247,8 +244,12 @@ public sealed partial class NotebookRunner
             }
             var where = line is { } l ? $"cell {cell.Number}, line {l}" : $"cell {cell.Number}";
             var message = $"{notebook.Path}: {where}: {exception.GetType().FullName}: {exception.Message}";
-            // Stack frames in cells say "<notebook>.cell3.csx:line 2"; rewrite them to the .dib file's own lines.
-            var detail = CellFrame().Replace(exception.ToString(), m =>
+            // Stack frames in cells say "<notebook>.cell3.csx:line 2"; rewrite them to the .dib file's own lines,
+            // and leave out the scripting engine's frames below the notebook's.
+            var trace = exception.ToString();
+            var engine = trace.IndexOf("   at Microsoft.CodeAnalysis.Scripting.", StringComparison.Ordinal);
+            if (engine > 0) trace = trace[..engine].Replace("--- End of stack trace from previous location ---", "").TrimEnd();
+            var detail = CellFrame().Replace(trace, m =>
             {
                 var n = int.Parse(m.Groups[1].Value);
                 var c = notebook.Cells.FirstOrDefault(x => x.Number == n);

@@ -58,7 +58,12 @@ public static class Chart
     }
 
     /// <summary>One box per group, in the dictionary's order.</summary>
-    public static Figure Box(IReadOnlyDictionary<string, IReadOnlyList<double>> groups, string title, string yTitle = "")
+    public static Figure Box(IReadOnlyDictionary<string, IReadOnlyList<double>> groups, string title, string yTitle = "") =>
+        Box<IReadOnlyList<double>>(groups, title, yTitle);
+
+    /// <summary>One box per group, in order; for any dictionary or sequence of (name, values) pairs, e.g. a <c>Dictionary&lt;string, List&lt;double&gt;&gt;</c>.</summary>
+    public static Figure Box<TValues>(IEnumerable<KeyValuePair<string, TValues>> groups, string title, string yTitle = "")
+        where TValues : IEnumerable<double>
     {
         var traces = groups.Select(g => (JsonNode)new JsonObject { ["type"] = "box", ["name"] = g.Key, ["y"] = Numbers(g.Value) });
         var layout = BaseLayout(title, "", yTitle);

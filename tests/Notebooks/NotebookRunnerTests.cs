@@ -145,4 +145,28 @@ public class NotebookRunnerTests
         Assert.True(run.Cells[0].Duration >= run.Cells[0].Execute + run.Cells[0].Compile);
         Assert.True(run.Cells[1].Execute < TimeSpan.FromMilliseconds(250));
     }
+
+    [Fact]
+    public async Task A_notebook_that_does_not_parse_still_gets_a_report_naming_cell_and_line()
+    {
+        using var nb = new TempNotebook("#!markdown\n\n# T\n\n#!csharp\n\n#!time\n1\n");
+        var run = await Run(nb);
+        Assert.True(run.Failed);
+        Assert.NotNull(run.FormatError);
+        Assert.Equal((2, 7), (run.FormatError!.Cell, run.FormatError.Line));
+        var html = NotebookReport.Render(run);
+        Assert.Contains("This notebook did not run to the end.", html);
+        Assert.Contains("cell 2, line 7: magic command &#39;#!time&#39;", html);
+    }
+
+    [Fact]
+    public async Task Notebooks_running_at_the_same_time_each_capture_their_own_console()
+    {
+        using var a = TempNotebook.Of("for (var i = 0; i < 50; i++) { Console.Write(\"a\"); await Task.Delay(1); }");
+        using var b = TempNotebook.Of("for (var i = 0; i < 50; i++) { Console.Write(\"b\"); await Task.Delay(1); }");
+        var runs = await Task.WhenAll(Run(a), Run(b));
+        Assert.All(runs, r => Assert.False(r.Failed, string.Join("\n", r.Errors)));
+        Assert.Contains(new string('a', 50), AllHtml(runs[0].Cells[0]));
+        Assert.Contains(new string('b', 50), AllHtml(runs[1].Cells[0]));
+    }
 }

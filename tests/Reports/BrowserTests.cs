@@ -13,37 +13,11 @@ public class BrowserTests(RenderedTour tour) : IClassFixture<RenderedTour>
     public async Task Every_chart_of_notebook_00_draws_offline_without_errors()
     {
         Assert.True(tour.Cli.ExitCode == 0, tour.Cli.Stdout + tour.Cli.Stderr);
-        SystemSetup.Ensure();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = SystemSetup.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
-        var errors = new List<string>();
-        var failed = new List<string>();
-        var requests = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
-        page.PageError += (_, e) => errors.Add(e);
-        page.RequestFailed += (_, r) => failed.Add($"{r.Url}: {r.Failure}");
-        page.Request += (_, r) => requests.Add(r.Url);
-
-        await page.GotoAsync(new Uri(tour.ReportPath).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
-        var figures = await page.Locator(".wb-figure").CountAsync();
-        Assert.Equal(3, figures);
-        await page.WaitForFunctionAsync(
-            "() => [...document.querySelectorAll('.wb-figure')].every(f => f.querySelector('.main-svg'))",
-            null, new() { Timeout = 30_000 });
-        Assert.Equal(figures, await page.Locator(".wb-figure .main-svg >> nth=0").CountAsync() > 0
-            ? await page.EvaluateAsync<int>("() => [...document.querySelectorAll('.wb-figure')].filter(f => f.querySelector('.main-svg')).length")
-            : 0);
+        await using var browser = await OpenBrowser();
+        var (page, problems) = await OpenReport(browser, tour.ReportPath, expectedFigures: 3);
         // Bars, markers and histogram bins are really there, not just empty axes.
         Assert.True(await page.EvaluateAsync<int>("() => document.querySelectorAll('.wb-figure .bars .point, .wb-figure .scatterlayer .point').length") > 100);
-        Assert.Empty(errors);
-        Assert.Empty(failed);
-        Assert.All(requests, url => Assert.StartsWith("file://", url)); // nothing from the network
+        Assert.Empty(problems);
 
         await page.ScreenshotAsync(new() { Path = ScreenshotPath, FullPage = true });
         Assert.True(new FileInfo(ScreenshotPath).Length > 50_000);
@@ -52,5 +26,73 @@ public class BrowserTests(RenderedTour tour) : IClassFixture<RenderedTour>
         await page.GotoAsync(new Uri(tour.IndexPath).AbsoluteUri);
         await page.ClickAsync("a[href='00-workbook-tour.html']");
         Assert.Equal("Workbook tour", await page.TitleAsync());
+    }
+
+    [Fact]
+    public async Task Every_kind_of_chart_draws_in_a_rendered_report()
+    {
+        using var nb = new Workbook.Tests.Notebooks.TempNotebook(string.Join("\n\n#!csharp\n\n",
+            "#!markdown\n\n# Chart kinds",
+            "{LIB}\nusing Workbook.Reports;",
+            "Chart.Line([1, 2, 3], [2, 4, 3], \"line\", \"x\", \"y\").AddLine(\"second\", [1, 2, 3], [1, 1, 2]).LogY()",
+            "Chart.Heatmap(new double[,] { { 1, 2 }, { 3, 4 } }, [\"a\", \"b\"], [\"r1\", \"r2\"], \"heatmap\")",
+            "Chart.Box(new Dictionary<string, IReadOnlyList<double>> { [\"g1\"] = [1, 2, 3, 9], [\"g2\"] = [2, 3, 4] }, \"box\", \"value\")",
+            "Chart.Scatter([1, 2], [3, 4], \"scatter\", hover: [\"<b>p1</b>\", \"p2\"]).AddBar(\"bars\", [\"1\", \"2\"], [1, 2])",
+            "Chart.Plotly(new { type = \"parcoords\", dimensions = new[] { new { label = \"a\", values = new[] { 1.0, 2.0 } }, new { label = \"b\", values = new[] { 3.0, 1.0 } } } }, new { title = new { text = \"parcoords\" } })",
+            "display(Chart.Histogram([1, 2, 2, 3, 3, 3], \"histogram\", bins: 3));\nTable.FromRows([\"k\"], [[\"<v>\"]])"));
+        var run = await new Workbook.Notebooks.NotebookRunner().RunAsync(nb.Path);
+        Assert.False(run.Failed, string.Join("\n", run.Errors));
+        var report = Workbook.Notebooks.NotebookReport.Write(run, nb.Directory);
+
+        await using var browser = await OpenBrowser();
+        var (page, problems) = await OpenReport(browser, report, expectedFigures: 6);
+        Assert.Empty(problems);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "workbook-chart-kinds.png"), FullPage = true });
+    }
+
+    /// <summary>Debian's Chromium driven by Playwright (no `playwright install`: the system browser is the one tested).</summary>
+    private sealed class Chromium(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+    {
+        public IBrowser Browser => browser;
+
+        public async ValueTask DisposeAsync()
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+
+    private static async Task<Chromium> OpenBrowser()
+    {
+        SystemSetup.Ensure();
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = SystemSetup.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        return new Chromium(playwright, browser);
+    }
+
+    /// <summary>
+    /// Opens a report from disk, waits until every figure has drawn (plotly's .main-svg), and returns the page with
+    /// every console error, page error, failed request and non-file request seen.
+    /// </summary>
+    private static async Task<(IPage Page, List<string> Problems)> OpenReport(Chromium chromium, string path, int expectedFigures)
+    {
+        var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
+        var problems = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") problems.Add("console: " + m.Text); };
+        page.PageError += (_, e) => problems.Add("page error: " + e);
+        page.RequestFailed += (_, r) => problems.Add($"failed request: {r.Url}: {r.Failure}");
+        page.Request += (_, r) => { if (!r.Url.StartsWith("file://", StringComparison.Ordinal)) problems.Add("network request: " + r.Url); };
+
+        await page.GotoAsync(new Uri(path).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        Assert.Equal(expectedFigures, await page.Locator(".wb-figure").CountAsync());
+        await page.WaitForFunctionAsync(
+            "() => [...document.querySelectorAll('.wb-figure')].every(f => f.querySelector('.main-svg'))",
+            null, new() { Timeout = 30_000 });
+        return (page, problems);
     }
 }

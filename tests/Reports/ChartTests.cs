@@ -38,6 +38,8 @@ public class ChartTests
         var hist = Data(Chart.Histogram([1, 2, 2, 3], "h", "x", bins: 7))[0]!;
         Assert.Equal(("histogram", 7), ((string?)hist["type"], (int)hist["nbinsx"]!));
         Assert.Equal(["box", "box"], Data(Chart.Box(groups, "b")).Select(t => (string?)t!["type"]));
+        var lists = new Dictionary<string, List<double>> { ["x"] = [1, 2], ["y"] = [3] };
+        Assert.Equal(["x", "y"], Data(Chart.Box(lists, "b")).Select(t => (string?)t!["name"]));
         var heat = Data(Chart.Heatmap(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } }, ["x1", "x2", "x3"], ["y1", "y2"], "hm"))[0]!;
         Assert.Equal("heatmap", (string?)heat["type"]);
         Assert.Equal(6.0, (double)heat["z"]![1]![2]!);
