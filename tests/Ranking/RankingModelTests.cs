@@ -55,7 +55,7 @@ public class RankingModelTests
     [Fact]
     public void Category_pooling_finds_the_clickable_category_and_leaves_a_lone_product_near_global()
     {
-        var model = ProductRanker.Fit(Catalogue);
+        var model = ProductRanker.Fit(Catalogue, new RankerOptions { CategoryPooling = true });
         var levels = model.Categories.ToDictionary(c => c.CategoryId);
         Assert.True(levels["B"].Factor > 1.3 * levels["A"].Factor, $"A {levels["A"].Factor} B {levels["B"].Factor}");
         Assert.InRange(levels["C"].Factor, 0.8, 1.6);

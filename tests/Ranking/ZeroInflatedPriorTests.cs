@@ -49,7 +49,7 @@ public class ZeroInflatedPriorTests
     [Fact]
     public void Beta_family_posterior_is_the_conjugate_update_with_no_dud_weight()
     {
-        var model = ProductRanker.Fit(PriorAndPosteriorTests.SmallCatalogue());
+        var model = ProductRanker.Fit(PriorAndPosteriorTests.SmallCatalogue(), new RankerOptions { Prior = PriorFamily.Beta });
         Assert.All(model.Bands, b => Assert.Equal(0, b.ZeroMass));
         var post = model.Posterior("A", 0, 300);
         Assert.Equal(0, post.ZeroWeight);
@@ -83,7 +83,7 @@ public class ZeroInflatedPriorTests
         Assert.Equal(model.Bands[0].Mean, unseen.Mean, 12);
 
         // One click is read as "clickable", not as luck: far above the single-Beta model's estimate.
-        var beta = ProductRanker.Fit(ZeroInflatedCatalogue(), new RankerOptions { CategoryPooling = false });
+        var beta = ProductRanker.Fit(ZeroInflatedCatalogue(), new RankerOptions { Prior = PriorFamily.Beta, CategoryPooling = false });
         Assert.True(clicked.Mean > 1.2 * beta.Posterior("A", 1, 300).Mean);
     }
 

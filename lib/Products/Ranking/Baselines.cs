@@ -8,7 +8,7 @@ public interface IProductScorer
 }
 
 /// <summary>The empirical-Bayes ranker as a scorer (fits on the products it is given).</summary>
-public sealed record BayesScorer(RankerOptions Options, string Name = "empirical Bayes (band x category)") : IProductScorer
+public sealed record BayesScorer(RankerOptions Options, string Name = "empirical Bayes (default options)") : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products) => ProductRanker.Fit(products, Options).Scores(products);
 

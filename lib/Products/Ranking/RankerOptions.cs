@@ -35,11 +35,18 @@ public sealed record RankerOptions
     /// </summary>
     public int ImpressionBands { get; init; } = 6;
 
-    /// <summary>Shape of the band prior; see <see cref="PriorFamily"/>.</summary>
-    public PriorFamily Prior { get; init; } = PriorFamily.Beta;
+    /// <summary>
+    /// Shape of the band prior; see <see cref="PriorFamily"/>. Zero-inflated by default: in the offline evaluation it beats
+    /// the single Beta per band (NDCG@100 and revenue@100, most seeds), because one click then means "clickable", not "lucky".
+    /// </summary>
+    public PriorFamily Prior { get; init; } = PriorFamily.ZeroInflatedBeta;
 
-    /// <summary>Pool each category's CTR level towards the global one (Gamma prior fitted by maximum likelihood).</summary>
-    public bool CategoryPooling { get; init; } = true;
+    /// <summary>
+    /// Pool each category's CTR level towards the global one (Gamma prior fitted by maximum likelihood). Off by default:
+    /// with the zero-inflated prior it lowers both offline metrics (notebook 03). The multiplier scales only the clickable
+    /// component's mean, so a category's share of duds is not modelled; untested whether pooling that share would help.
+    /// </summary>
+    public bool CategoryPooling { get; init; } = false;
 
     /// <summary>Categories with fewer products with recorded views than this get no factor of their own (pure global prior).</summary>
     public int MinCategorySize { get; init; } = 1;

@@ -24,8 +24,12 @@ public sealed record ScoringDataProfile(int Products, int Categories, int Single
 /// <summary>Pooled CTR of the products in one impressions band.</summary>
 public sealed record BandCtr(string Band, int Products, long Clicks, long Impressions, double Ctr, double ZeroClickShare);
 
-/// <summary>Training-half evidence against held-out truth: one row per (impressions band, clicks) cell of the training half.</summary>
-public sealed record HeldOutCell(string TrainImpressions, string TrainClicks, int Products, double TrainCtr, double PosteriorCtr, double HeldOutCtr);
+/// <summary>
+/// Training-half evidence against held-out truth: one row per (impressions band, clicks) cell of the training half, with
+/// the mean posterior CTR of the model under a single Beta prior and under the zero-inflated one.
+/// </summary>
+public sealed record HeldOutCell(string TrainImpressions, string TrainClicks, int Products, double TrainCtr, double BetaPosteriorCtr,
+    double ZeroInflatedPosteriorCtr, double HeldOutCtr);
 
 /// <summary>One prior-strength setting against raw CTR x CPC.</summary>
 public sealed record StrengthSweepRow(double PriorStrengthScale, double Ndcg, double Revenue, double RawNdcg, double RawRevenue,
@@ -60,18 +64,20 @@ public static class RankingAnalysis
 
     /// <summary>
     /// Pools, over <paramref name="seeds"/> thinning splits, the products of each (training impressions band, training
-    /// clicks) cell: their pooled training CTR, the model's mean posterior CTR and their pooled held-out CTR. Where the
-    /// held-out CTR is closer to the training CTR than to the posterior, shrinkage hurts.
+    /// clicks) cell: their pooled training CTR, the mean posterior CTR of the model with <paramref name="options"/> under
+    /// each prior family, and their pooled held-out CTR. Where the held-out CTR is closer to the training CTR than to a
+    /// posterior, that shrinkage hurts.
     /// </summary>
     public static IReadOnlyList<HeldOutCell> HeldOutCalibration(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds)
     {
         string ClickBucket(long c) => c switch { 0 => "0", 1 => "1", 2 => "2", <= 4 => "3-4", <= 8 => "5-8", _ => "9+" };
         int ClickOrder(string b) => b switch { "0" => 0, "1" => 1, "2" => 2, "3-4" => 3, "5-8" => 4, _ => 5 };
-        var cells = new Dictionary<(int Band, string Clicks), (int N, double TrainC, double TrainV, double Post, double HeldC, double HeldV)>();
+        var cells = new Dictionary<(int Band, string Clicks), (int N, double TrainC, double TrainV, double Beta, double Zib, double HeldC, double HeldV)>();
         foreach (var seed in seeds)
         {
             var (train, test) = ImpressionThinning.Split(products, seed);
-            var model = ProductRanker.Fit(train, options);
+            var beta = ProductRanker.Fit(train, options with { Prior = PriorFamily.Beta });
+            var zib = ProductRanker.Fit(train, options with { Prior = PriorFamily.ZeroInflatedBeta });
             for (var i = 0; i < train.Count; i++)
             {
                 var t = train[i];
@@ -79,13 +85,14 @@ public static class RankingAnalysis
                 var key = (ImpressionBands.Of(t.Impressions, 6), ClickBucket(t.Clicks));
                 cells.TryGetValue(key, out var c);
                 cells[key] = (c.N + 1, c.TrainC + t.Clicks, c.TrainV + t.Impressions,
-                    c.Post + model.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
+                    c.Beta + beta.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
+                    c.Zib + zib.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
                     c.HeldC + test[i].Clicks, c.HeldV + test[i].Impressions);
             }
         }
         return cells.OrderBy(kv => kv.Key.Band).ThenBy(kv => ClickOrder(kv.Key.Clicks))
             .Select(kv => new HeldOutCell(ImpressionBands.Label(kv.Key.Band, 6), kv.Key.Clicks, kv.Value.N / seeds.Count,
-                kv.Value.TrainC / kv.Value.TrainV, kv.Value.Post / kv.Value.N, kv.Value.HeldC / kv.Value.HeldV))
+                kv.Value.TrainC / kv.Value.TrainV, kv.Value.Beta / kv.Value.N, kv.Value.Zib / kv.Value.N, kv.Value.HeldC / kv.Value.HeldV))
             .ToList();
     }
 
