@@ -60,7 +60,8 @@ public sealed class ClassifierTrainable : ITrainable
     public SearchSpace Space { get; } = new SearchSpace()
         .Int("epochs", 1, 12, init: 2)
         .Float("learning_rate", 0.02, 3, log: true, init: 0.5)
-        .Float("l2", 1e-8, 1e-3, log: true, init: 1e-6)
+        .Choice("regularize", ["off", "on"], init: "off")
+        .Float("l2", 1e-9, 1e-3, log: true, init: 1e-6, when: new Condition("regularize", "on"))
         .Choice("optimizer", Optimizers, init: "adagrad")
         .Int("hash_bits", 16, 22, init: 17)
         .Int("word_ngram_max", 1, 2, init: 1)
@@ -80,14 +81,19 @@ public sealed class ClassifierTrainable : ITrainable
         get
         {
             var d = new HierarchicalClassifierOptions();
-            return Space.Parse(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            var values = new Dictionary<string, object>
             {
-                ["epochs"] = d.Epochs, ["learning_rate"] = d.LearningRate, ["l2"] = d.L2, ["optimizer"] = d.Optimizer.ToString().ToLowerInvariant(),
+                ["epochs"] = d.Epochs, ["learning_rate"] = d.LearningRate, ["regularize"] = d.L2 > 0 ? "on" : "off",
+                ["optimizer"] = d.Optimizer.ToString().ToLowerInvariant(),
                 ["hash_bits"] = d.HashBits, ["word_ngram_max"] = d.WordNgramMax, ["char_ngrams"] = d.CharNgramMax > 0 ? "on" : "off",
                 ["char_ngram_min"] = d.CharNgramMin, ["char_ngram_max"] = d.CharNgramMax, ["weighting"] = Weightings[(int)d.Weighting],
                 ["metadata_tokens"] = d.MetadataTokens ? "true" : "false", ["max_description_chars"] = d.MaxDescriptionChars,
                 ["tune_for"] = ThresholdMetrics[(int)d.TuneFor], ["beam_width"] = d.BeamWidth, ["explore_threshold"] = d.ExploreThreshold,
-            }));
+            };
+            // Inactive conditionals are absent from a configuration, as the space's own Decode leaves them out.
+            if (d.L2 > 0) values["l2"] = d.L2;
+            if (d.CharNgramMax == 0) { values.Remove("char_ngram_min"); values.Remove("char_ngram_max"); }
+            return Space.Parse(System.Text.Json.JsonSerializer.Serialize(values));
         }
     }
 
@@ -98,7 +104,7 @@ public sealed class ClassifierTrainable : ITrainable
         {
             Epochs = (int)p.GetInt("epochs"),
             LearningRate = p.GetDouble("learning_rate"),
-            L2 = p.GetDouble("l2"),
+            L2 = p.GetString("regularize") == "on" ? p.GetDouble("l2") : 0,
             Optimizer = (OptimizerKind)Array.IndexOf(Optimizers, p.GetString("optimizer")),
             HashBits = (int)p.GetInt("hash_bits"),
             WordNgramMax = (int)p.GetInt("word_ngram_max"),

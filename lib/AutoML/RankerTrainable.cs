@@ -8,8 +8,8 @@ namespace Workbook.AutoML;
 public sealed record RankTaskOptions(int TuneSeeds = 20, int TestSeeds = 50, int K = 100);
 
 /// <summary>
-/// The empirical-Bayes ranker as a trainable: its prior (strength scale, impressions bands, category pooling and the
-/// minimum category size) and the score kind, with the credible level only when the score uses an interval. The
+/// The empirical-Bayes ranker as a trainable: its prior (strength scale, impressions bands, prior family, category
+/// pooling and the minimum category size) and the score kind, with the credible level only when the score uses an interval. The
 /// objective is offline NDCG@K by impression thinning, averaged over thinning seeds 0..TuneSeeds-1 (a budget fraction
 /// uses fewer seeds); the refit model is reported on seeds 1000.. that tuning never saw, so the test number is not the
 /// tuned one.
@@ -31,14 +31,19 @@ public sealed class RankerTrainable : ITrainable
     public string Objective => "ndcg";
     public string DataHash { get; }
 
-    // The initial point is the ranker's shipped default, so every tuner starts from (and is compared with) it.
+    private static readonly RankerOptions Shipped = new();
+    private static readonly string[] Priors = Enum.GetNames<PriorFamily>().Select(n => n.ToLowerInvariant()).ToArray();
+
+    // The initial point is the ranker's shipped default (read from RankerOptions, so it follows the ranker's own
+    // changes), so every tuner starts from, and is compared with, it.
     public SearchSpace Space { get; } = new SearchSpace()
-        .Float("prior_strength_scale", 0.05, 20, log: true, init: 1)
-        .Int("impression_bands", 1, 10, init: 6)
-        .Choice("category_pooling", ["true", "false"], init: "true")
-        .Int("min_category_size", 1, 50, log: true, init: 1, when: new Condition("category_pooling", "true"))
-        .Choice("score", ["mean", "lower"], init: "mean")
-        .Float("credible_level", 0.5, 0.99, init: 0.9, when: new Condition("score", "lower"));
+        .Float("prior_strength_scale", 0.05, 20, log: true, init: Shipped.PriorStrengthScale)
+        .Int("impression_bands", 1, 10, init: Shipped.ImpressionBands)
+        .Choice("prior", Priors, init: Shipped.Prior.ToString().ToLowerInvariant())
+        .Choice("category_pooling", ["true", "false"], init: Shipped.CategoryPooling ? "true" : "false")
+        .Int("min_category_size", 1, 50, log: true, init: Shipped.MinCategorySize, when: new Condition("category_pooling", "true"))
+        .Choice("score", ["mean", "lower"], init: Shipped.Score == ScoreKind.Lower ? "lower" : "mean")
+        .Float("credible_level", 0.5, 0.99, init: Shipped.CredibleLevel, when: new Condition("score", "lower"));
 
     public ParameterSet Defaults => Space.Initial();
 
@@ -46,10 +51,11 @@ public sealed class RankerTrainable : ITrainable
     {
         PriorStrengthScale = p.GetDouble("prior_strength_scale"),
         ImpressionBands = (int)p.GetInt("impression_bands"),
+        Prior = (PriorFamily)Array.IndexOf(Priors, p.GetString("prior")),
         CategoryPooling = p.GetString("category_pooling") == "true",
-        MinCategorySize = (int)p.GetInt("min_category_size", 1),
+        MinCategorySize = (int)p.GetInt("min_category_size", Shipped.MinCategorySize),
         Score = p.GetString("score") == "lower" ? ScoreKind.Lower : ScoreKind.Mean,
-        CredibleLevel = p.GetDouble("credible_level", 0.9),
+        CredibleLevel = p.GetDouble("credible_level", Shipped.CredibleLevel),
     }.Validate();
 
     public TrialMetrics Evaluate(ParameterSet parameters, double budget, CancellationToken cancellation)

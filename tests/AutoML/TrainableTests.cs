@@ -46,8 +46,8 @@ public class TrainableTests
     {
         var t = new RankerTrainable(WorkbookPaths.Data("ranking", "product_scoring.csv"), new RankTaskOptions(TuneSeeds: 2, TestSeeds: 2));
         Assert.Equal(new RankerOptions(), RankerTrainable.ToOptions(t.Defaults));
-        var lower = t.Space.Parse("""{"prior_strength_scale":2,"impression_bands":3,"category_pooling":"false","score":"lower","credible_level":0.8}""");
-        Assert.Equal(new RankerOptions { PriorStrengthScale = 2, ImpressionBands = 3, CategoryPooling = false, Score = ScoreKind.Lower, CredibleLevel = 0.8 },
+        var lower = t.Space.Parse("""{"prior_strength_scale":2,"impression_bands":3,"prior":"beta","category_pooling":"false","score":"lower","credible_level":0.8}""");
+        Assert.Equal(new RankerOptions { PriorStrengthScale = 2, ImpressionBands = 3, Prior = PriorFamily.Beta, CategoryPooling = false, Score = ScoreKind.Lower, CredibleLevel = 0.8 },
             RankerTrainable.ToOptions(lower));
         var m = t.Evaluate(t.Defaults, 1, CancellationToken.None);
         Assert.InRange(m.Objective, 0.3, 1);
