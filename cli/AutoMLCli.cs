@@ -1,0 +1,279 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Workbook.AutoML;
+using Workbook.AutoML.Tuners;
+
+namespace Workbook.Cli;
+
+/// <summary><c>automl run|resume|list|show|compare</c> and <c>bench automl</c>.</summary>
+public sealed class AutoMLCli : ICliModule
+{
+    private static readonly Option<string?> StoreOption = new("--store") { Description = "Experiment store (SQLite); default data/experiments.db" };
+
+    public IEnumerable<Command> Commands()
+    {
+        var automl = new Command("automl", "Tune the classifier or the ranker; every trial is stored and a killed run resumes.");
+        automl.Subcommands.Add(RunCommand());
+        automl.Subcommands.Add(ResumeCommand());
+        automl.Subcommands.Add(ListCommand());
+        automl.Subcommands.Add(ShowCommand());
+        automl.Subcommands.Add(CompareCommand());
+        yield return automl;
+    }
+
+    public IEnumerable<Command> Benchmarks()
+    {
+        var task = new Option<string>("--task") { Description = "classify | rank | synthetic", DefaultValueFactory = _ => "classify" };
+        task.AcceptOnlyFromAmong(AutoMLTasks.Names);
+        var data = new Option<string?>("--data") { Description = "Dataset (default: cdiscount for classify, product_scoring.csv for rank)" };
+        var budget = new Option<double>("--budget") { Description = "Time budget per tuner, seconds", DefaultValueFactory = _ => 300 };
+        var tuners = new Option<string>("--tuners") { Description = "Comma-separated tuners", DefaultValueFactory = _ => "random,halving,cfo" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var options = new Option<string?>("--task-options") { Description = "Task options as JSON" };
+        var cmd = new Command("automl", "Each tuner on the same time budget; tuned vs default on the test split; halving's time to reach random's best");
+        foreach (var o in new Option[] { task, data, budget, tuners, seed, options }) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) => Guarded(() =>
+        {
+            var t = p.GetValue(task)!;
+            var dataPath = p.GetValue(data) is { } given ? Path.GetFullPath(given) : DefaultData(t);
+            var optionsJson = AutoMLTasks.NormaliseOptions(t, p.GetValue(options));
+            var trainable = AutoMLTasks.Create(t, dataPath, optionsJson);
+            var list = p.GetValue(tuners)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {File.ReadAllText("/proc/loadavg").Trim()}");
+            var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
+                Workbook.WorkbookPaths.Data("derived", "automl-bench.db"), Console.WriteLine, ct);
+            var table = new Spectre.Console.Table().AddColumns("tuner", "trials", "trial s", $"best valid {trainable.Objective}", "s to best",
+                "s to reach random's best", $"test {trainable.Objective}", "vs default");
+            table.AddRow("default", "-", "-", "-", "-", "-", F(r.DefaultTest), "-");
+            foreach (var row in r.Rows)
+                table.AddRow(row.Tuner, I(row.Trials), F(row.TrialSeconds), F(row.BestValidation), F(row.SecondsToBest), F(row.SecondsToReachRandomBest),
+                    F(row.TestObjective), row.TestObjective is { } x ? (x - r.DefaultTest).ToString("+0.0000;-0.0000;0", CultureInfo.InvariantCulture) : "-");
+            AnsiConsole.Write(table);
+            foreach (var row in r.Rows) Console.WriteLine($"best {row.Tuner}: {row.BestParams}");
+            Console.WriteLine($"halving time to reach random's best / random's time to its best: {F(r.HalvingToRandomTimeRatio)} (target < 0.5)");
+            Console.WriteLine($"load at end: {r.Load}");
+            return 0;
+        }));
+        yield return cmd;
+    }
+
+    private static Command RunCommand()
+    {
+        var task = new Option<string>("--task") { Description = "classify | rank | synthetic (a cheap quadratic, for tests)", Required = true };
+        task.AcceptOnlyFromAmong(AutoMLTasks.Names);
+        var data = new Option<string?>("--data") { Description = "classify: dataset folder (data.csv + label_info.csv); rank: product_scoring.csv" };
+        var budget = new Option<double>("--budget") { Description = "Time budget in seconds", DefaultValueFactory = _ => 300 };
+        var trials = new Option<int>("--trials") { Description = "Trial budget", DefaultValueFactory = _ => 1000 };
+        var tuner = new Option<string>("--tuner") { Description = "random | halving | cfo", DefaultValueFactory = _ => "cfo" };
+        tuner.AcceptOnlyFromAmong(TunerFactory.Names);
+        var experiment = new Option<string?>("--experiment") { Description = "Experiment name (default: task-tuner-seed-time)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the tuner (same seed, same trials)", DefaultValueFactory = _ => 42 };
+        var resume = new Option<bool>("--resume") { Description = "Continue the named experiment if it exists" };
+        var model = new Option<string?>("--model") { Description = "Where to save the refit best model (default data/models/automl/<experiment>.model)" };
+        var noRefit = new Option<bool>("--no-refit") { Description = "Skip refitting and saving the best configuration" };
+        var options = new Option<string?>("--task-options") { Description = "Task options as JSON (e.g. synthetic: {\"SleepMs\":300})" };
+        var cmd = new Command("run", "Run an AutoML experiment");
+        foreach (var o in new Option[] { task, data, budget, trials, tuner, experiment, seed, resume, model, noRefit, options, StoreOption }) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) => Guarded(() =>
+        {
+            var t = p.GetValue(task)!;
+            var dataPath = p.GetValue(data) is { } given ? Path.GetFullPath(given) : DefaultData(t);
+            var optionsJson = AutoMLTasks.NormaliseOptions(t, p.GetValue(options));
+            var trainable = AutoMLTasks.Create(t, dataPath, optionsJson);
+            var name = p.GetValue(experiment) ?? $"{t}-{p.GetValue(tuner)}-{p.GetValue(seed)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            if (store.Find(name) is not null && !p.GetValue(resume))
+                throw new ExperimentStoreException($"Experiment '{name}' already exists in {store.Path}; pass --resume to continue it or choose another --experiment.");
+            var definition = AutoMLTasks.Define(name, trainable, dataPath, optionsJson, p.GetValue(tuner)!, p.GetValue(seed), p.GetValue(budget), p.GetValue(trials));
+            return Execute(store, trainable, definition, p.GetValue(noRefit), p.GetValue(model), ct);
+        }));
+        return cmd;
+    }
+
+    private static Command ResumeCommand()
+    {
+        var name = new Argument<string>("name") { Description = "Experiment to continue" };
+        var budget = new Option<double?>("--budget") { Description = "New total time budget in seconds (default: the stored one)" };
+        var trials = new Option<int?>("--trials") { Description = "New total trial budget (default: the stored one)" };
+        var model = new Option<string?>("--model") { Description = "Where to save the refit best model" };
+        var noRefit = new Option<bool>("--no-refit") { Description = "Skip refitting and saving the best configuration" };
+        var cmd = new Command("resume", "Continue a stopped or killed experiment without repeating finished trials");
+        cmd.Arguments.Add(name);
+        foreach (var o in new Option[] { budget, trials, model, noRefit, StoreOption }) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) => Guarded(() =>
+        {
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            var e = store.Get(p.GetValue(name)!);
+            var d = e.Definition;
+            if (p.GetValue(budget) is not null || p.GetValue(trials) is not null)
+                store.SetBudget(e.Id, p.GetValue(budget) ?? d.BudgetSeconds, p.GetValue(trials) ?? d.MaxTrials);
+            var trainable = AutoMLTasks.Create(d.Task, d.DataPath, d.TaskOptions);
+            return Execute(store, trainable, store.Get(d.Name).Definition, p.GetValue(noRefit), p.GetValue(model) ?? e.ModelPath, ct);
+        }));
+        return cmd;
+    }
+
+    private static Command ListCommand()
+    {
+        var cmd = new Command("list", "List stored experiments");
+        cmd.Options.Add(StoreOption);
+        cmd.SetAction(p => Guarded(() =>
+        {
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            var table = new Spectre.Console.Table().AddColumns("experiment", "task", "tuner", "seed", "trials", "done", "failed", "killed", "seconds", "best", "state");
+            foreach (var e in store.List())
+            {
+                var s = Leaderboard.Summarise(e, store.Trials(e.Id));
+                table.AddRow(Markup.Escape(s.Name), s.Task, s.Tuner, I(s.Seed), I(s.Trials), I(s.Completed), I(s.Failed), I(s.Killed),
+                    s.TrialSeconds.ToString("F1", CultureInfo.InvariantCulture), F(s.BestObjective), s.Finished ? "finished" : "stopped");
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command ShowCommand()
+    {
+        var name = new Argument<string>("name") { Description = "Experiment" };
+        var top = new Option<int>("--top") { Description = "Rows of the leaderboard", DefaultValueFactory = _ => 10 };
+        var cmd = new Command("show", "Leaderboard of one experiment (full-budget trials, best first)");
+        cmd.Arguments.Add(name);
+        cmd.Options.Add(top);
+        cmd.Options.Add(StoreOption);
+        cmd.SetAction(p => Guarded(() =>
+        {
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            var e = store.Get(p.GetValue(name)!);
+            var trials = store.Trials(e.Id);
+            var d = e.Definition;
+            AnsiConsole.WriteLine($"{d.Name}: task {d.Task}, tuner {d.Tuner}, seed {d.Seed}, budget {d.BudgetSeconds:0} s / {d.MaxTrials} trials, " +
+                                  $"data {d.DataHash[..12]}, code {d.CodeVersion[..Math.Min(12, d.CodeVersion.Length)]}, created {e.Created:u}");
+            if (e.ModelPath is not null) AnsiConsole.WriteLine($"model: {e.ModelPath}");
+            var table = new Spectre.Console.Table().AddColumns("rank", "trial", "objective", "budget", "seconds", "params");
+            var rank = 0;
+            foreach (var t in Leaderboard.Rank(trials).Take(p.GetValue(top)))
+                table.AddRow(I(++rank), I(t.Number), F(t.Objective), F(t.Budget), F(t.DurationSeconds), Markup.Escape(t.ParamsJson));
+            AnsiConsole.Write(table);
+            var other = trials.GroupBy(t => t.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
+            AnsiConsole.WriteLine($"trials: {string.Join(", ", other)}");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command CompareCommand()
+    {
+        var a = new Argument<string>("a") { Description = "First experiment" };
+        var b = new Argument<string>("b") { Description = "Second experiment" };
+        var cmd = new Command("compare", "Compare two experiments: best objective, trials, time to best, best parameters");
+        cmd.Arguments.Add(a);
+        cmd.Arguments.Add(b);
+        cmd.Options.Add(StoreOption);
+        cmd.SetAction(p => Guarded(() =>
+        {
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            ExperimentSummaryRow Row(string n) { var e = store.Get(n); return Leaderboard.Summarise(e, store.Trials(e.Id)); }
+            var c = Leaderboard.Compare(Row(p.GetValue(a)!), Row(p.GetValue(b)!));
+            var table = new Spectre.Console.Table().AddColumns("", Markup.Escape(c.A.Name), Markup.Escape(c.B.Name));
+            table.AddRow("task", c.A.Task, c.B.Task);
+            table.AddRow("tuner / seed", $"{c.A.Tuner} / {c.A.Seed}", $"{c.B.Tuner} / {c.B.Seed}");
+            table.AddRow("trials (done/failed/killed)", $"{c.A.Trials} ({c.A.Completed}/{c.A.Failed}/{c.A.Killed})", $"{c.B.Trials} ({c.B.Completed}/{c.B.Failed}/{c.B.Killed})");
+            table.AddRow("trial seconds", F(c.A.TrialSeconds), F(c.B.TrialSeconds));
+            table.AddRow("best objective", F(c.A.BestObjective), F(c.B.BestObjective));
+            table.AddRow("best trial", c.A.BestTrial?.ToString(CultureInfo.InvariantCulture) ?? "-", c.B.BestTrial?.ToString(CultureInfo.InvariantCulture) ?? "-");
+            table.AddRow("seconds to best", F(c.A.SecondsToBest), F(c.B.SecondsToBest));
+            table.AddRow("best params", Markup.Escape(c.A.BestParams ?? "-"), Markup.Escape(c.B.BestParams ?? "-"));
+            AnsiConsole.Write(table);
+            AnsiConsole.WriteLine(c.ObjectiveDifference is { } diff ? $"best objective difference (a - b): {diff:+0.0000;-0.0000;0}" : "no comparable best");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static int Execute(ExperimentStore store, ITrainable trainable, ExperimentDefinition definition, bool noRefit, string? modelPath, CancellationToken ct)
+    {
+        var engine = new AutoMLExperiment(store, trainable);
+        ExperimentSummary summary;
+        var interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        if (interactive) summary = RunLive(engine, definition, trainable, ct);
+        else
+        {
+            Console.WriteLine($"experiment {definition.Name}: task {definition.Task}, tuner {definition.Tuner}, seed {definition.Seed}, " +
+                              $"budget {definition.BudgetSeconds:0} s / {definition.MaxTrials} trials, objective {trainable.Objective}");
+            summary = engine.Run(definition, new Callback(p => Console.WriteLine(PlainLine(p))), ct);
+        }
+        var best = summary.Best;
+        Console.WriteLine($"stopped: {summary.StopReason}; ran {summary.TrialsRun} trial(s), replayed {summary.TrialsReplayed}; " +
+                          $"best {trainable.Objective} {F(best?.Objective)} (trial {best?.Number.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+        if (best is not null && !noRefit && !ct.IsCancellationRequested)
+        {
+            var lineage = ModelFiles.RefitBest(store, definition.Name, trainable, modelPath, ct);
+            var test = string.Join(", ", lineage.TestMetrics.Select(kv => $"{kv.Key} {kv.Value:F4}"));
+            Console.WriteLine($"model: {store.Get(definition.Name).ModelPath} (lineage beside it){(test.Length > 0 ? "; test: " + test : "")}");
+        }
+        return 0;
+    }
+
+    private static ExperimentSummary RunLive(AutoMLExperiment engine, ExperimentDefinition definition, ITrainable trainable, CancellationToken ct)
+    {
+        var table = new Spectre.Console.Table().AddColumns("trial", "budget", "status", trainable.Objective, "best so far", "seconds", "params");
+        table.Title = new TableTitle(Markup.Escape($"{definition.Name} ({definition.Tuner}, seed {definition.Seed}, {definition.BudgetSeconds:0} s)"));
+        ExperimentSummary? summary = null;
+        AnsiConsole.Live(table).AutoClear(false).Start(ctx =>
+        {
+            summary = engine.Run(definition, new Callback(p =>
+            {
+                var t = p.Trial;
+                // Keep the table short enough for one screen: the last rows tell the story.
+                if (table.Rows.Count >= 20) table.Rows.RemoveAt(0);
+                table.AddRow(I(t.Number), F(t.Budget), t.Status.ToString().ToLowerInvariant() + (p.Replayed ? " (stored)" : ""),
+                    F(t.Objective), F(p.BestSoFar?.Objective), F(t.DurationSeconds), Markup.Escape(p.Parameters.ToString()));
+                ctx.Refresh();
+            }), ct);
+        });
+        return summary!;
+    }
+
+    private static string PlainLine(TrialProgress p)
+    {
+        var t = p.Trial;
+        return $"trial {t.Number,4}  budget {F(t.Budget),6}  {t.Status.ToString().ToLowerInvariant()}{(p.Replayed ? " (stored)" : "")}  " +
+               $"metric {F(t.Objective)}  best {F(p.BestSoFar?.Objective)}  {F(t.DurationSeconds)} s  {p.Parameters}" +
+               (t.Error is null ? "" : $"  error: {t.Error}");
+    }
+
+    private static string DefaultData(string task) => task switch
+    {
+        "classify" => Workbook.WorkbookPaths.Data("products", "cdiscount"),
+        "rank" => Workbook.WorkbookPaths.Data("ranking", "product_scoring.csv"),
+        _ => "(none)",
+    };
+
+    private static async Task<int> Guarded(Func<int> action)
+    {
+        // Redirected output gets Spectre's 80-column default, too narrow for parameter JSON.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 240;
+        try { return await Task.Run(action); }
+        catch (Exception e) when (e is ExperimentStoreException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or FormatException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"automl: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("automl: cancelled; `automl resume <name>` continues the experiment.");
+            return 130;
+        }
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string F(double? v) => v?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-";
+
+    private sealed class Callback(Action<TrialProgress> action) : IProgress<TrialProgress>
+    {
+        public void Report(TrialProgress value) => action(value);
+    }
+}

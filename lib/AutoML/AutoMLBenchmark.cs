@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace Workbook.AutoML;
+
+/// <summary>One tuner's line of the benchmark.</summary>
+public sealed record TunerBenchmarkRow(string Tuner, int Trials, double TrialSeconds, double? BestValidation, double? SecondsToBest,
+    double? SecondsToReachRandomBest, double? TestObjective, string? BestParams);
+
+public sealed record AutoMLBenchmarkResult(string Task, double BudgetSeconds, double DefaultTest, IReadOnlyList<TunerBenchmarkRow> Rows, string Load)
+{
+    /// <summary>Halving's time to reach random search's best over random's own time to reach it (target: below 0.5).</summary>
+    public double? HalvingToRandomTimeRatio
+    {
+        get
+        {
+            var random = Rows.FirstOrDefault(r => r.Tuner == "random");
+            var halving = Rows.FirstOrDefault(r => r.Tuner == "halving");
+            return random?.SecondsToBest is > 0 && halving?.SecondsToReachRandomBest is { } h ? h / random.SecondsToBest : null;
+        }
+    }
+}
+
+/// <summary>
+/// The AutoML targets, side by side on one task: each tuner with the same time budget (fresh store), then the
+/// default configuration and each tuner's best measured on the test split; and how long successive halving needed
+/// to reach random search's best.
+/// </summary>
+public static class AutoMLBenchmark
+{
+    public static AutoMLBenchmarkResult Run(ITrainable trainable, string dataPath, string optionsJson, double budgetSeconds, IReadOnlyList<string> tuners,
+        int seed, string storePath, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        using var store = ExperimentStore.OpenFresh(storePath);
+        var summaries = new Dictionary<string, ExperimentSummary>();
+        // Random first: the others are measured against its best.
+        foreach (var tuner in tuners.OrderBy(t => t == "random" ? 0 : 1))
+        {
+            log?.Invoke($"{tuner}: {budgetSeconds:0} s ...");
+            var definition = AutoMLTasks.Define($"bench-{trainable.Task}-{tuner}", trainable, dataPath, optionsJson, tuner, seed, budgetSeconds, 100_000);
+            summaries[tuner] = new AutoMLExperiment(store, trainable).Run(definition, cancellation: cancellation);
+            log?.Invoke($"{tuner}: {summaries[tuner].Trials.Count} trials, best {summaries[tuner].Best?.Objective:0.0000}");
+        }
+        var randomBest = summaries.TryGetValue("random", out var r) ? r.Best?.Objective : null;
+        log?.Invoke("default configuration on the test split ...");
+        var watch = Stopwatch.StartNew();
+        var defaultTest = trainable.Test(trainable.Defaults, cancellation).Objective;
+        log?.Invoke($"default: test {defaultTest:0.0000} ({watch.Elapsed.TotalSeconds:0} s)");
+        var rows = new List<TunerBenchmarkRow>();
+        foreach (var tuner in tuners)
+        {
+            var s = summaries[tuner];
+            var best = s.Best;
+            var summary = Leaderboard.Summarise(s.Experiment, s.Trials);
+            double? test = best is null ? null : trainable.Test(trainable.Space.Parse(best.ParamsJson), cancellation).Objective;
+            rows.Add(new TunerBenchmarkRow(tuner, s.Trials.Count, summary.TrialSeconds, best?.Objective, summary.SecondsToBest,
+                randomBest is { } target ? Leaderboard.TimeToReach(s.Trials, target) : null, test, best?.ParamsJson));
+        }
+        return new AutoMLBenchmarkResult(trainable.Task, budgetSeconds, defaultTest, rows, Load());
+    }
+
+    private static string Load()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Trim(); }
+        catch (IOException) { return "unknown"; }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Workbook.Products;
+using Workbook.Products.Classification;
+using Workbook.Reports;
+
+namespace Workbook.AutoML;
+
+/// <summary>
+/// Knobs of the classify task: the split (the classifier's own 80/10/10 by seed), and <c>Folds</c> &gt; 1 for k-fold
+/// cross-validation over train + validation instead of the fixed validation split.
+/// </summary>
+public sealed record ClassifyTaskOptions(int SplitSeed = 1, int Folds = 1, int Threads = 0);
+
+/// <summary>
+/// The hierarchical product classifier as a trainable. The space covers features (word and character n-grams,
+/// hashing size, weighting, metadata tokens, description length), the optimiser (kind, learning rate, L2, epochs) and
+/// decoding (the metric thresholds are tuned for, beam width, exploration threshold). Its initial point is the cheap
+/// corner (few epochs, unigrams, no character n-grams, a small hash table) where cost-frugal search starts; the
+/// shipped default is <see cref="Defaults"/>.
+/// A trial fits on a budget-sized subsample of train (nested: a larger budget adds products), tunes thresholds on one
+/// half of the validation split and is scored (hierarchical F1) on the other half, so thresholds never see the
+/// products that score them. <see cref="Test"/> trains exactly like <c>classify train</c> (train, thresholds on the
+/// whole validation split) and scores the test split, which tuning never touches.
+/// </summary>
+public sealed class ClassifierTrainable : ITrainable
+{
+    private readonly ProductCatalog _catalog;
+    private readonly ClassifyTaskOptions _options;
+    private readonly ProductSplit _split;
+    private readonly Product[] _trainOrder;
+    private readonly IReadOnlyList<Product> _thresholdHalf, _scoreHalf;
+
+    public ClassifierTrainable(string folder, ClassifyTaskOptions? options = null)
+    {
+        _options = options ?? new ClassifyTaskOptions();
+        _catalog = ProductCatalog.LoadFolder(folder);
+        _split = ProductSplit.Create(_catalog, _options.SplitSeed, ClassifierTraining.TrainFraction, ClassifierTraining.ValidationFraction);
+        // A fixed shuffle of train: a budget b takes its first b*n products, so subsamples are nested across rungs.
+        _trainOrder = _split.Train.ToArray();
+        new Random(_options.SplitSeed + 7).Shuffle(_trainOrder);
+        var half = _split.Validation.Count / 2;
+        _thresholdHalf = _split.Validation.Take(half).ToList();
+        _scoreHalf = _split.Validation.Skip(half).ToList();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var f in new[] { _catalog.DataPath, _catalog.LabelInfoPath })
+            sha.AppendData(Convert.FromHexString(FileHash.Of(f).Sha256));
+        DataHash = Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    public string Task => "classify";
+    public string Objective => "hierarchical_f1";
+    public string DataHash { get; }
+    public ProductSplit Split => _split;
+
+    private static readonly string[] Optimizers = ["adagrad", "rowadagrad", "sgd"];
+    private static readonly string[] Weightings = ["binary", "tf", "sublinear", "tfidf", "sublinear_tfidf"];
+    private static readonly string[] ThresholdMetrics = ["hierarchical_f1", "micro_f1", "samples_f1"];
+
+    public SearchSpace Space { get; } = new SearchSpace()
+        .Int("epochs", 1, 12, init: 2)
+        .Float("learning_rate", 0.02, 3, log: true, init: 0.5)
+        .Choice("regularize", ["off", "on"], init: "off")
+        .Float("l2", 1e-9, 1e-3, log: true, init: 1e-6, when: new Condition("regularize", "on"))
+        .Choice("optimizer", Optimizers, init: "adagrad")
+        .Int("hash_bits", 16, 22, init: 17)
+        .Int("word_ngram_max", 1, 2, init: 1)
+        .Choice("char_ngrams", ["off", "on"], init: "off")
+        .Int("char_ngram_min", 2, 4, init: 3, when: new Condition("char_ngrams", "on"))
+        .Int("char_ngram_max", 4, 6, init: 5, when: new Condition("char_ngrams", "on"))
+        .Choice("weighting", Weightings, init: "sublinear_tfidf")
+        .Choice("metadata_tokens", ["true", "false"], init: "true")
+        .Int("max_description_chars", 50, 4000, log: true, init: 200)
+        .Choice("tune_for", ThresholdMetrics, init: "hierarchical_f1")
+        .Int("beam_width", 1, 8, init: 4)
+        .Float("explore_threshold", 0.005, 0.3, log: true, init: 0.05);
+
+    /// <summary>The classifier's shipped defaults, expressed in this space.</summary>
+    public ParameterSet Defaults
+    {
+        get
+        {
+            var d = new HierarchicalClassifierOptions();
+            var values = new Dictionary<string, object>
+            {
+                ["epochs"] = d.Epochs, ["learning_rate"] = d.LearningRate, ["regularize"] = d.L2 > 0 ? "on" : "off",
+                ["optimizer"] = d.Optimizer.ToString().ToLowerInvariant(),
+                ["hash_bits"] = d.HashBits, ["word_ngram_max"] = d.WordNgramMax, ["char_ngrams"] = d.CharNgramMax > 0 ? "on" : "off",
+                ["char_ngram_min"] = d.CharNgramMin, ["char_ngram_max"] = d.CharNgramMax, ["weighting"] = Weightings[(int)d.Weighting],
+                ["metadata_tokens"] = d.MetadataTokens ? "true" : "false", ["max_description_chars"] = d.MaxDescriptionChars,
+                ["tune_for"] = ThresholdMetrics[(int)d.TuneFor], ["beam_width"] = d.BeamWidth, ["explore_threshold"] = d.ExploreThreshold,
+            };
+            // Inactive conditionals are absent from a configuration, as the space's own Decode leaves them out.
+            if (d.L2 > 0) values["l2"] = d.L2;
+            if (d.CharNgramMax == 0) { values.Remove("char_ngram_min"); values.Remove("char_ngram_max"); }
+            return Space.Parse(System.Text.Json.JsonSerializer.Serialize(values));
+        }
+    }
+
+    public HierarchicalClassifierOptions ToOptions(ParameterSet p)
+    {
+        var on = p.GetString("char_ngrams") == "on";
+        var o = new HierarchicalClassifierOptions
+        {
+            Epochs = (int)p.GetInt("epochs"),
+            LearningRate = p.GetDouble("learning_rate"),
+            L2 = p.GetString("regularize") == "on" ? p.GetDouble("l2") : 0,
+            Optimizer = (OptimizerKind)Array.IndexOf(Optimizers, p.GetString("optimizer")),
+            HashBits = (int)p.GetInt("hash_bits"),
+            WordNgramMax = (int)p.GetInt("word_ngram_max"),
+            CharNgramMin = on ? (int)p.GetInt("char_ngram_min") : 0,
+            CharNgramMax = on ? (int)p.GetInt("char_ngram_max") : 0,
+            Weighting = (TermWeighting)Array.IndexOf(Weightings, p.GetString("weighting")),
+            MetadataTokens = p.GetString("metadata_tokens") == "true",
+            MaxDescriptionChars = (int)p.GetInt("max_description_chars"),
+            TuneFor = (ThresholdMetric)Array.IndexOf(ThresholdMetrics, p.GetString("tune_for")),
+            BeamWidth = (int)p.GetInt("beam_width"),
+            ExploreThreshold = p.GetDouble("explore_threshold"),
+            Seed = _options.SplitSeed,
+        };
+        if (_options.Threads > 0) o = o with { Threads = _options.Threads };
+        o.Validate();
+        return o;
+    }
+
+    public TrialMetrics Evaluate(ParameterSet parameters, double budget, CancellationToken cancellation)
+    {
+        var options = ToOptions(parameters);
+        var watch = Stopwatch.StartNew();
+        if (_options.Folds > 1) return CrossValidate(options, budget, cancellation);
+        var train = _trainOrder.Take(Math.Max(50, (int)Math.Round(_trainOrder.Length * budget))).ToList();
+        var model = new HierarchicalClassifier(options).Fit(train, _catalog.Labels, _thresholdHalf, cancellation);
+        var fit = watch.Elapsed.TotalSeconds;
+        var report = ClassifierTraining.Evaluate(model, _scoreHalf);
+        return Metrics(report, fit, train.Count);
+    }
+
+    public TrialMetrics Test(ParameterSet parameters, CancellationToken cancellation) => FitAndTest(parameters, cancellation).Metrics;
+
+    public TrialMetrics FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation)
+    {
+        var (model, metrics) = FitAndTest(parameters, cancellation);
+        model.WithMetadata(new Dictionary<string, string>
+        {
+            ["split_seed"] = _options.SplitSeed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["data_sha256"] = FileHash.Of(_catalog.DataPath).Sha256,
+            ["data_path"] = _catalog.DataPath,
+            ["automl_params"] = parameters.Json,
+        }).Save(modelPath);
+        return metrics;
+    }
+
+    private (HierarchicalClassifierModel Model, TrialMetrics Metrics) FitAndTest(ParameterSet parameters, CancellationToken cancellation)
+    {
+        var watch = Stopwatch.StartNew();
+        var model = new HierarchicalClassifier(ToOptions(parameters)).Fit(_split.Train, _catalog.Labels, _split.Validation, cancellation);
+        var fit = watch.Elapsed.TotalSeconds;
+        return (model, Metrics(ClassifierTraining.Evaluate(model, _split.Test), fit, _split.Train.Count));
+    }
+
+    private TrialMetrics CrossValidate(HierarchicalClassifierOptions options, double budget, CancellationToken cancellation)
+    {
+        // Train + validation in k folds; thresholds come from the classifier's own hold-out of each training part.
+        var pool = _trainOrder.Concat(_split.Validation).ToArray();
+        var f1 = new List<double>();
+        double fit = 0;
+        var used = 0;
+        foreach (var (trainIdx, testIdx) in CrossValidation.Folds(pool.Length, _options.Folds, _options.SplitSeed))
+        {
+            var train = trainIdx.Take(Math.Max(50, (int)Math.Round(trainIdx.Length * budget))).Select(i => pool[i]).ToList();
+            var watch = Stopwatch.StartNew();
+            var model = new HierarchicalClassifier(options).Fit(train, _catalog.Labels, null, cancellation);
+            fit += watch.Elapsed.TotalSeconds;
+            f1.Add(ClassifierTraining.Evaluate(model, testIdx.Select(i => pool[i]).ToList()).HierarchicalF1);
+            used = train.Count;
+        }
+        var mean = f1.Average();
+        return new TrialMetrics(mean, new Dictionary<string, double>
+        {
+            ["fold_std"] = Math.Sqrt(f1.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, f1.Count - 1)), ["fit_seconds"] = fit,
+            ["train_products"] = used, ["folds"] = f1.Count,
+        });
+    }
+
+    private static TrialMetrics Metrics(ClassificationReport r, double fitSeconds, int trainProducts) => new(r.HierarchicalF1,
+        new Dictionary<string, double>
+        {
+            ["micro_f1"] = r.MicroF1, ["exact_match"] = r.ExactMatch, ["macro_f1"] = r.MacroF1, ["hierarchical_precision"] = r.HierarchicalPrecision,
+            ["hierarchical_recall"] = r.HierarchicalRecall, ["fit_seconds"] = fitSeconds, ["train_products"] = trainProducts,
+        });
+}

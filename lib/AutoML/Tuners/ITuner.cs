@@ -1,0 +1,37 @@
+namespace Workbook.AutoML.Tuners;
+
+/// <summary>What a tuner asks the engine to run: a configuration at a budget fraction in (0, 1].</summary>
+public sealed record TrialRequest(ParameterSet Parameters, double Budget);
+
+/// <summary>
+/// Ask/tell tuner. A tuner is a deterministic function of its seed and the results it was told, which is what
+/// lets the engine resume a killed run by replaying stored results (the tuner proposes the same trials again).
+/// </summary>
+public interface ITuner
+{
+    string Name { get; }
+
+    /// <summary>The next trial, or null when the tuner has nothing more to try.</summary>
+    TrialRequest? Ask();
+
+    /// <summary>The result of the last <see cref="Ask"/>; null when the trial failed (treated as the worst result).</summary>
+    void Tell(TrialRequest request, TrialMetrics? metrics);
+}
+
+public static class TunerFactory
+{
+    public static readonly string[] Names = ["random", "halving", "cfo"];
+
+    /// <summary>
+    /// Random search and successive halving try <paramref name="defaults"/> first (so "tuned" includes the default);
+    /// cost-frugal search starts at the space's initial point, its cheap corner, and does not spend a trial on the
+    /// (possibly expensive) default: on cdiscount at a 300 s budget, that trial alone can use the whole budget.
+    /// </summary>
+    public static ITuner Create(string name, SearchSpace space, int seed, ParameterSet? defaults = null) => name switch
+    {
+        "random" => new RandomSearchTuner(space, seed, defaults),
+        "halving" => new SuccessiveHalvingTuner(space, seed, start: defaults),
+        "cfo" => new CostFrugalTuner(space, seed),
+        _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
+    };
+}

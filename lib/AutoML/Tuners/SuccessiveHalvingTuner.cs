@@ -1,0 +1,72 @@
+namespace Workbook.AutoML.Tuners;
+
+/// <summary>
+/// Synchronous successive halving (Jamieson and Talwalkar 2016), repeated in brackets: <c>n</c> random configurations
+/// run on a <c>1/eta^(rungs-1)</c> subsample, the best <c>1/eta</c> are promoted to <c>eta</c> times the data, until
+/// the survivors run on all of it; then a new bracket starts. Cheap trials weed out bad regions so the full-data
+/// trials go to promising configurations.
+/// </summary>
+public sealed class SuccessiveHalvingTuner : ITuner
+{
+    private readonly SearchSpace _space;
+    private readonly Random _random;
+    private readonly int _eta;
+    private readonly int _rungs;
+    private readonly int _bracketSize;
+
+    private List<ParameterSet> _rung = [];
+    private readonly List<(int Index, double Score)> _results = [];
+    private int _rungIndex;
+    private int _next;
+    private int _bracket;
+
+    private readonly ParameterSet _start;
+
+    public SuccessiveHalvingTuner(SearchSpace space, int seed, int eta = 3, int rungs = 3, int? bracketSize = null, ParameterSet? start = null)
+    {
+        _start = start ?? space.Initial();
+        if (eta < 2) throw new ArgumentException("eta must be at least 2.");
+        if (rungs < 1) throw new ArgumentException("rungs must be at least 1.");
+        _space = space;
+        _random = new Random(seed);
+        _eta = eta;
+        _rungs = rungs;
+        _bracketSize = bracketSize ?? (int)Math.Pow(eta, rungs - 1);
+        if (_bracketSize < 1) throw new ArgumentException("bracketSize must be positive.");
+        StartBracket();
+    }
+
+    public string Name => "halving";
+
+    /// <summary>Budget fraction of rung <paramref name="rung"/> (0 = cheapest).</summary>
+    public double BudgetOf(int rung) => Math.Pow(_eta, rung - (_rungs - 1));
+
+    public TrialRequest? Ask() => new(_rung[_next], BudgetOf(_rungIndex));
+
+    public void Tell(TrialRequest request, TrialMetrics? metrics)
+    {
+        _results.Add((_next, metrics?.Objective ?? double.NegativeInfinity));
+        _next++;
+        if (_next < _rung.Count) return;
+
+        if (_rungIndex == _rungs - 1) { StartBracket(); return; }
+        // Promote the best 1/eta (at least one); ties go to the earlier configuration so runs are repeatable.
+        var keep = Math.Max(1, _rung.Count / _eta);
+        _rung = _results.OrderByDescending(r => r.Score).ThenBy(r => r.Index).Take(keep).Select(r => _rung[r.Index]).ToList();
+        _rungIndex++;
+        _next = 0;
+        _results.Clear();
+    }
+
+    private void StartBracket()
+    {
+        _rung = [];
+        // The first bracket includes the start configuration, like random search.
+        if (_bracket == 0) _rung.Add(_start);
+        while (_rung.Count < _bracketSize) _rung.Add(_space.Sample(_random));
+        _bracket++;
+        _rungIndex = 0;
+        _next = 0;
+        _results.Clear();
+    }
+}
