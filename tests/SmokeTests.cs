@@ -26,6 +26,19 @@ public class ProvenanceTests
     }
 
     [Fact]
+    public void Capture_lists_a_file_deleted_since_it_was_read_instead_of_failing()
+    {
+        using var scope = Workbook.Reports.DataLineage.BeginScope();
+        var path = Path.GetTempFileName();
+        Workbook.Reports.DataLineage.Record(path);
+        File.Delete(path);
+        var provenance = Workbook.Reports.Provenance.Capture();
+        var hash = Assert.Single(provenance.Files);
+        Assert.Equal(Workbook.Reports.FileHash.Deleted, hash.Sha256);
+        Assert.Equal(-1, hash.Bytes);
+    }
+
+    [Fact]
     public void Lineage_records_each_file_once_as_an_absolute_path()
     {
         using var scope = Workbook.Reports.DataLineage.BeginScope();

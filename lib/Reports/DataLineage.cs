@@ -25,6 +25,9 @@ public static class DataLineage
     /// <summary>Every file recorded in this process, sorted.</summary>
     public static IReadOnlyList<string> Recorded() => Process.Keys.Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>The files read by the current flow: its innermost scope's, or the whole process's outside any scope.</summary>
+    public static IReadOnlyList<string> ReadSoFar() => Current.Value?.Files ?? Recorded();
+
     /// <summary>Starts collecting the files read by the current async flow until the scope is disposed.</summary>
     public static Scope BeginScope()
     {

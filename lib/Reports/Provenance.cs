@@ -6,11 +6,14 @@ namespace Workbook.Reports;
 /// <summary>What every report and saved artefact records about where it came from.</summary>
 public sealed record Provenance(string Commit, bool Dirty, DateTimeOffset CreatedUtc, IReadOnlyList<FileHash> Files)
 {
-    /// <summary>The current commit and the hashes of <paramref name="files"/> (or of everything <see cref="DataLineage"/> recorded).</summary>
+    /// <summary>
+    /// The current commit and the hashes of <paramref name="files"/>, or of what this flow has read so far
+    /// (<see cref="DataLineage.ReadSoFar"/>). A file deleted since it was read is listed as such, not dropped.
+    /// </summary>
     public static Provenance Capture(IEnumerable<string>? files = null)
     {
         var (commit, dirty) = GitState();
-        var hashes = (files ?? DataLineage.Recorded()).Select(FileHash.Of).ToList();
+        var hashes = (files ?? DataLineage.ReadSoFar()).Select(FileHash.OfIfPresent).ToList();
         return new Provenance(commit, dirty, DateTimeOffset.UtcNow, hashes);
     }
 
@@ -55,6 +58,12 @@ public sealed record Provenance(string Commit, bool Dirty, DateTimeOffset Create
 /// <summary>A file's path, size and SHA-256 (lower-case hex).</summary>
 public sealed record FileHash(string Path, long Bytes, string Sha256)
 {
+    /// <summary>Marks a file that was read but no longer exists (e.g. a temporary input), in place of its hash.</summary>
+    public const string Deleted = "deleted since read";
+
+    /// <summary>Like <see cref="Of"/>, but a missing file yields <see cref="Deleted"/> and -1 bytes instead of throwing.</summary>
+    public static FileHash OfIfPresent(string path) => File.Exists(path) ? Of(path) : new FileHash(path, -1, Deleted);
+
     public static FileHash Of(string path)
     {
         using var stream = File.OpenRead(path);
