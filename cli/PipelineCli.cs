@@ -61,14 +61,16 @@ public sealed class PipelineCli : ICliModule
             Description = "Folder for the generated logs and databases (reused between runs; needs ~2 GB at 10M)",
             DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "workbook-bench-pipeline"),
         };
+        var sequential = new Option<bool>("--sequential") { Description = "Run the pipeline's tasks one at a time, so the CPU time printed per task is its own" };
         bench.Options.Add(sizes);
+        bench.Options.Add(sequential);
         bench.Options.Add(work);
         bench.SetAction(parse =>
         {
             var folder = Directory.CreateDirectory(parse.GetValue(work)!).FullName;
             var results = new List<PipelineBenchResult>();
             foreach (var n in parse.GetValue(sizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse))
-                results.Add(PipelineBenchmark.Run(n, folder, Console.WriteLine));
+                results.Add(PipelineBenchmark.Run(n, folder, Console.WriteLine, parse.GetValue(sequential)));
             Console.WriteLine();
             Console.WriteLine($"{"requests",12} {"raw rows",12} {"bulk s",8} {"pipeline s",10} {"rows/s",11} {"ratio",6} {"cpu ratio",9} {"peak MB",8} {"bulk MB",8} {"load",5}");
             foreach (var r in results)

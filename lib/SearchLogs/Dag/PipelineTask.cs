@@ -11,5 +11,8 @@ public sealed record TaskResult(
     string Task, TaskOutcome Outcome, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, int Attempts, long? Rows,
     string? Error, Exception? Exception = null)
 {
+    /// <summary>Process CPU time while the task ran: the task's own cost only when tasks run one at a time.</summary>
+    public TimeSpan ProcessCpu { get; init; }
+
     public TimeSpan Elapsed => FinishedAt - StartedAt;
 }
