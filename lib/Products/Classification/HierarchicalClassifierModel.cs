@@ -74,26 +74,30 @@ public sealed class HierarchicalClassifierModel
             var scores = new float[maxChildren];
             var all = new List<Candidate>(64);
             var frontier = new List<Candidate>(64);
+            var level = new List<Candidate>(64);
             var scratch = new List<int>(512);
             for (var i = range.Item1; i < range.Item2; i++)
             {
                 var (index, value) = _featurizer.Featurize(products[i], scratch);
-                consume(i, ExploreOne(index, value, scores, all, frontier));
+                consume(i, ExploreOne(index, value, scores, all, frontier, level));
             }
         });
     }
 
-    private Candidate[] ExploreOne(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores, List<Candidate> all, List<Candidate> frontier)
+    private static readonly Comparison<Candidate> ByProbabilityDescending = (a, b) => b.Probability.CompareTo(a.Probability);
+
+    private Candidate[] ExploreOne(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores, List<Candidate> all, List<Candidate> frontier, List<Candidate> level)
     {
         all.Clear();
         frontier.Clear();
+        level.Clear();
         Expand(_byNode[-1], 1f, index, value, scores, all, frontier);
         while (frontier.Count > 0)
         {
-            frontier.Sort((a, b) => b.Probability.CompareTo(a.Probability));
-            var level = frontier.ToArray();
+            frontier.Sort(ByProbabilityDescending);
+            (level, frontier) = (frontier, level);
             frontier.Clear();
-            for (var k = 0; k < level.Length && k < Options.BeamWidth; k++)
+            for (var k = 0; k < level.Count && k < Options.BeamWidth; k++)
             {
                 if (k > 0 && level[k].Probability < Options.ExploreThreshold) break;
                 if (_byNode.TryGetValue(level[k].Label, out var parent))

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
@@ -73,8 +75,23 @@ internal sealed class LogisticBlock
     private void ScoreRows(ReadOnlySpan<int> rows, ReadOnlySpan<float> value, Span<float> scores)
     {
         Bias.AsSpan(_offset, K).CopyTo(scores);
+        if (K >= Vector<float>.Count)
+        {
+            for (var f = 0; f < rows.Length; f++)
+                TensorPrimitives.MultiplyAdd(RowSpan(rows[f]), value[f], scores, scores);
+            return;
+        }
+        // Nodes with a handful of children: the library call's set-up costs more than the arithmetic. Same
+        // operations in the same order (multiply, then add; not fused), so the scores are bit-identical.
+        ref var s0 = ref MemoryMarshal.GetReference(scores);
+        ref var w0 = ref MemoryMarshal.GetArrayDataReference(Weights);
         for (var f = 0; f < rows.Length; f++)
-            TensorPrimitives.MultiplyAdd(RowSpan(rows[f]), value[f], scores, scores);
+        {
+            ref var w = ref Unsafe.Add(ref w0, (nint)rows[f] * _stride + _offset);
+            var v = value[f];
+            for (var c = 0; c < K; c++)
+                Unsafe.Add(ref s0, c) += Unsafe.Add(ref w, c) * v;
+        }
     }
 
     /// <summary>
