@@ -125,8 +125,8 @@ public class NotebookRunnerTests
     public async Task Files_read_through_lib_loaders_are_recorded_with_their_hash()
     {
         var csv = WorkbookPaths.Data("ranking", "product_scoring.csv");
-        using var nb = TempNotebook.Of("{LIB}\nusing Workbook.Reports;",
-            $"Csv.Read<ProductScoringRow>(@\"{csv}\").Count");
+        using var nb = TempNotebook.Of("{LIB}\nusing Workbook.Products.Ranking;",
+            $"ProductScoringLoader.Load(@\"{csv}\").Products.Count");
         var run = await Run(nb);
         Assert.False(run.Failed, string.Join("\n", run.Errors));
         Assert.Contains(">10000<", AllHtml(run.Cells[1]));
