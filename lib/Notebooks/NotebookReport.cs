@@ -57,6 +57,7 @@ public static class NotebookReport
             .Append($"<meta name=\"workbook-summary\" content=\"{Enc(Shorten(summary, 240))}\">\n")
             .Append($"<meta name=\"workbook-status\" content=\"{(run.Failed ? "failed" : "ok")}\">\n")
             .Append($"<meta name=\"workbook-rendered\" content=\"{run.StartedUtc:yyyy-MM-dd HH:mm} UTC\">\n")
+            .Append($"<meta name=\"workbook-source\" content=\"{Enc(System.IO.Path.GetFullPath(run.Notebook.Path))}\">\n")
             .Append("<style>\n").Append(Style).Append("</style>\n");
         if (UsesPlotly(body)) html.Append("<script>").Append(PlotlyJs.Script).Append("\n</script>\n");
         html.Append("</head>\n<body>\n<div class=\"wb-page\">\n")

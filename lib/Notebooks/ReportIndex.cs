@@ -7,11 +7,16 @@ namespace Workbook.Notebooks;
 
 /// <summary>
 /// <c>reports/index.html</c>: every report in the folder with its title, status and one-line summary, read back from
-/// the reports' own meta tags so rendering one notebook keeps the others listed.
+/// the reports' own meta tags so rendering one notebook keeps the others listed. A report whose notebook no longer
+/// exists is kept (it may be the only record of a result) but marked stale rather than listed as current.
 /// </summary>
 public static partial class ReportIndex
 {
-    public sealed record Entry(string File, string Title, string Summary, string Status, string Rendered);
+    /// <param name="Source">The notebook the report was rendered from; empty for reports older than that tag.</param>
+    public sealed record Entry(string File, string Title, string Summary, string Status, string Rendered, string Source)
+    {
+        public bool Stale => Source.Length > 0 && !System.IO.File.Exists(Source);
+    }
 
     /// <summary>The reports in <paramref name="directory"/>, by file name.</summary>
     public static IReadOnlyList<Entry> Read(string directory) =>
@@ -36,6 +41,7 @@ public static partial class ReportIndex
         foreach (var e in entries)
         {
             var badge = e.Status == "ok" ? "<span class=\"wb-badge ok\">ok</span>" : $"<span class=\"wb-badge failed\">{Enc(e.Status)}</span>";
+            if (e.Stale) badge += " <span class=\"wb-badge stale\">stale: notebook removed</span>";
             sb.Append($"<li><a href=\"{Uri.EscapeDataString(Path.GetFileName(e.File))}\"><strong>{Enc(e.Title)}</strong></a> {badge} ")
                 .Append($"<small>{Enc(Path.GetFileNameWithoutExtension(e.File))} · {Enc(e.Rendered)}</small>")
                 .Append($"<p class=\"summary\">{Enc(e.Summary)}</p></li>\n");
@@ -59,7 +65,7 @@ public static partial class ReportIndex
             return m == null ? fallback : WebUtility.HtmlDecode(m.Groups[2].Value);
         }
         var name = Path.GetFileNameWithoutExtension(file);
-        return new Entry(file, Meta("workbook-title", name), Meta("workbook-summary", ""), Meta("workbook-status", "unknown"), Meta("workbook-rendered", ""));
+        return new Entry(file, Meta("workbook-title", name), Meta("workbook-summary", ""), Meta("workbook-status", "unknown"), Meta("workbook-rendered", ""), Meta("workbook-source", ""));
     }
 
     private static string Enc(string text) => WebUtility.HtmlEncode(text);
