@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics.Tensors;
 
@@ -61,6 +62,7 @@ internal sealed class ProductFeaturizer
     }
 
     /// <summary>One product's weighted, L2-normalised features (for prediction, which needs no matrix).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 code in short prediction runs
     internal (int[] Index, float[] Value) Featurize(Product p, List<int> scratch)
     {
         var (index, value) = Bucketize(p, scratch);
@@ -68,6 +70,7 @@ internal sealed class ProductFeaturizer
         return (index, value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WeighRow(int[] index, float[] value)
     {
         for (var k = 0; k < value.Length; k++)
@@ -87,6 +90,7 @@ internal sealed class ProductFeaturizer
     }
 
     /// <summary>Sorted distinct buckets of one product with their raw counts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (int[] Index, float[] Count) Bucketize(Product p, List<int> scratch)
     {
         scratch.Clear();
@@ -120,6 +124,7 @@ internal sealed class ProductFeaturizer
         return (index, count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddWords(string text, uint seed, bool chars, List<int> output)
     {
         if (text.Length == 0) return;

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace Workbook.Products.Classification;
+
+/// <summary>One timed pass of <see cref="HierarchicalClassifierModel.Predict"/> over the test part.</summary>
+public sealed record PredictionRun(double Seconds, double CpuSeconds, double PerSecond, double PerCpuSecond);
+
+/// <summary>
+/// `bench classify-predict`: prediction alone, on a saved model of one catalogue (trained on its 80/10/10 split and
+/// cached under data/models/ when missing or of another format version), repeated so the median is not one noisy
+/// pass. Prints the quality too, so a faster variant that predicts differently shows it.
+/// </summary>
+public static class PredictionBenchmark
+{
+    public static IReadOnlyList<PredictionRun> Run(string dataset, int seed, int repeat, int threads, TextWriter log, string? modelPath = null)
+    {
+        var catalog = ProductCatalog.LoadFolder(WorkbookPaths.Data("products", dataset));
+        modelPath ??= WorkbookPaths.Data("models", $"bench-{dataset}-seed{seed}.model");
+        var model = TryLoad(modelPath, log);
+        if (model is null)
+        {
+            log.WriteLine($"training {dataset} (seed {seed}) and saving {modelPath}");
+            model = ClassifierTraining.Train(catalog, new HierarchicalClassifierOptions { Seed = seed, Threads = threads }).Model;
+            model.Save(modelPath);
+        }
+        model = model.WithThreads(threads);
+        var (test, description) = ClassifierTraining.EvaluationSet(model, catalog);
+        log.WriteLine($"== {dataset}: {test.Count} products ({description}), {threads} threads, load {ClassifierBenchmark.LoadAverage()}");
+        model.Predict(test); // warm-up: JIT and tiering, pages of the weight tables
+        var runs = new List<PredictionRun>();
+        IReadOnlyList<ProductPrediction> predicted = [];
+        for (var r = 0; r < repeat; r++)
+        {
+            var cpu = ClassifierBenchmark.Cpu();
+            var watch = Stopwatch.StartNew();
+            predicted = model.Predict(test);
+            var seconds = watch.Elapsed.TotalSeconds;
+            var cpuSeconds = ClassifierBenchmark.Cpu() - cpu;
+            runs.Add(new PredictionRun(seconds, cpuSeconds, test.Count / seconds, test.Count / cpuSeconds));
+            log.WriteLine($"   pass {r + 1}: {runs[^1].PerSecond,9:0} products/s wall, {runs[^1].PerCpuSecond,9:0} per cpu-second");
+        }
+        // Where one thread's time goes: featurising alone, featurising + beam scoring, the whole Predict (+ decoding).
+        var single = model.WithThreads(1);
+        double Rate(Action pass) { pass(); var w = Stopwatch.StartNew(); pass(); return test.Count / w.Elapsed.TotalSeconds; }
+        long features = 0;
+        var featurize = Rate(() => features = single.FeaturizeOnly(test));
+        var explore = Rate(() => single.Explore(test));
+        var whole = Rate(() => single.Predict(test));
+        log.WriteLine($"   one thread: featurise {featurize:0}/s ({features / (double)test.Count:0} features per product), featurise + beam {explore:0}/s, predict {whole:0}/s");
+        var report = HierarchicalMetrics.Evaluate(model.Tree, test.Select(p => p.Labels).ToList(), predicted.Select(p => p.Labels).ToList());
+        var median = runs.OrderBy(r => r.PerSecond).ElementAt(runs.Count / 2);
+        var medianCpu = runs.OrderBy(r => r.PerCpuSecond).ElementAt(runs.Count / 2);
+        log.WriteLine($"   median {median.PerSecond:0} products/s wall, {medianCpu.PerCpuSecond:0} per cpu-second; hF1 {report.HierarchicalF1:0.0000} micro-F1 {report.MicroF1:0.0000}; load {ClassifierBenchmark.LoadAverage()}");
+        return runs;
+    }
+
+    private static HierarchicalClassifierModel? TryLoad(string path, TextWriter log)
+    {
+        if (!File.Exists(path)) return null;
+        try { return HierarchicalClassifierModel.Load(path); }
+        catch (InvalidDataException e)
+        {
+            log.WriteLine($"retraining: {e.Message}");
+            return null;
+        }
+    }
+}
