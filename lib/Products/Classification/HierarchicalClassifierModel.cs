@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
 
 namespace Workbook.Products.Classification;
 
@@ -87,13 +88,37 @@ public sealed class HierarchicalClassifierModel
         return n;
     }
 
-    /// <summary>Featurises and explores each product in one pass, over contiguous ranges (few hand-offs between threads).</summary>
+    /// <summary>
+    /// Featurises and explores each product in one pass, over contiguous ranges handed out from a counter. Plain
+    /// threads that block when done, not the thread pool: its workers spin while looking for more work, which on a
+    /// busy machine burns a third of the CPU time this loop uses.
+    /// </summary>
     private void ForEachProduct(IReadOnlyList<Product> products, Action<int, Candidate[]> consume)
     {
         var maxChildren = Parents.Max(p => p.Table.PaddedK);
-        var ranges = System.Collections.Concurrent.Partitioner.Create(0, products.Count, Math.Max(64, products.Count / (Options.Threads * 8) + 1));
-        Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads },
-            range => ExploreRange(products, range.Item1, range.Item2, new float[maxChildren], consume));
+        var chunk = Math.Max(64, products.Count / (Options.Threads * 8) + 1);
+        var chunks = (products.Count + chunk - 1) / chunk;
+        var next = -1;
+        ExceptionDispatchInfo? failure = null;
+        void Work()
+        {
+            try
+            {
+                var scores = new float[maxChildren];
+                for (int c; (c = Interlocked.Increment(ref next)) < chunks;)
+                    ExploreRange(products, c * chunk, Math.Min(products.Count, (c + 1) * chunk), scores, consume);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+                next = chunks; // the others stop at their next range
+            }
+        }
+        var helpers = Enumerable.Range(0, Math.Min(Options.Threads, chunks) - 1).Select(_ => new Thread(Work) { IsBackground = true }).ToList();
+        helpers.ForEach(t => t.Start());
+        Work();
+        helpers.ForEach(t => t.Join());
+        failure?.Throw();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -102,9 +127,18 @@ public sealed class HierarchicalClassifierModel
         var all = new List<Candidate>(256);
         var beam = new int[Options.BeamWidth];
         var scratch = new List<int>(512);
+        // One product ahead: featurise it and start loading its root rows (every product scores the root) while
+        // this one is scored, so those misses overlap with useful work.
+        var root = _byLabel[0]!.Table;
+        var next = from < to ? _featurizer.Featurize(products[from], scratch) : default;
         for (var i = from; i < to; i++)
         {
-            var (index, value) = _featurizer.Featurize(products[i], scratch);
+            var (index, value) = next;
+            if (i + 1 < to)
+            {
+                next = _featurizer.Featurize(products[i + 1], scratch);
+                root.Prefetch(next.Index);
+            }
             consume(i, ExploreOne(index, value, scores, all, beam));
         }
     }
@@ -137,6 +171,9 @@ public sealed class HierarchicalClassifierModel
                 if (best < 0 || chosen > 0 && bestP < Options.ExploreThreshold) break;
                 beam[chosen] = best;
             }
+            // Start loading the other beam nodes' rows while the first is scored.
+            for (var k = 1; k < chosen; k++)
+                _byLabel[all[beam[k]].Label + 1]?.Table.Prefetch(index);
             for (var k = 0; k < chosen; k++)
             {
                 var candidate = all[beam[k]];

@@ -98,6 +98,19 @@ internal sealed unsafe class QuantizedTable
     /// <summary>The dequantised weight of (row, column), for tests.</summary>
     internal float Weight(int row, int column) => *(float*)RowPointer(row) * ((sbyte*)(RowPointer(row) + 4))[column];
 
+    /// <summary>Starts loading the rows of a product's features, for a product scored a little later (no result).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Prefetch(ReadOnlySpan<int> index)
+    {
+        if (!Sse.IsSupported) return;
+        foreach (var feature in index)
+        {
+            var row = RowPointer(Row(feature));
+            for (var line = 0; line < Stride; line += Line) Sse.Prefetch0(row + line);
+        }
+        GC.KeepAlive(this);
+    }
+
     /// <summary>Raw scores (logits) of one product into <paramref name="scores"/>[0..K); the buffer must hold <see cref="PaddedK"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 code in short prediction runs
     public void Score(ReadOnlySpan<int> index, ReadOnlySpan<float> value, Span<float> scores)
