@@ -12,6 +12,7 @@ public class QuantizedTableTests
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(12)]
+    [InlineData(16)]
     [InlineData(44)]
     [InlineData(115)]
     public void Int8_scores_stay_within_the_rounding_bound_of_the_float_scores(int k)

@@ -26,19 +26,7 @@ public static class PredictionBenchmark
         model = model.WithThreads(threads);
         var (test, description) = ClassifierTraining.EvaluationSet(model, catalog);
         log.WriteLine($"== {dataset}: {test.Count} products ({description}), {threads} threads, load {ClassifierBenchmark.LoadAverage()}");
-        model.Predict(test); // warm-up: JIT and tiering, pages of the weight tables
-        var runs = new List<PredictionRun>();
-        IReadOnlyList<ProductPrediction> predicted = [];
-        for (var r = 0; r < repeat; r++)
-        {
-            var cpu = ClassifierBenchmark.Cpu();
-            var watch = Stopwatch.StartNew();
-            predicted = model.Predict(test);
-            var seconds = watch.Elapsed.TotalSeconds;
-            var cpuSeconds = ClassifierBenchmark.Cpu() - cpu;
-            runs.Add(new PredictionRun(seconds, cpuSeconds, test.Count / seconds, test.Count / cpuSeconds));
-            log.WriteLine($"   pass {r + 1}: {runs[^1].PerSecond,9:0} products/s wall, {runs[^1].PerCpuSecond,9:0} per cpu-second");
-        }
+        var (runs, predicted) = Time(model, test, repeat, log);
         // Where one thread's time goes: featurising alone, featurising + beam scoring, the whole Predict (+ decoding).
         var single = model.WithThreads(1);
         double Rate(Action pass) { pass(); var w = Stopwatch.StartNew(); pass(); return test.Count / w.Elapsed.TotalSeconds; }
@@ -48,11 +36,33 @@ public static class PredictionBenchmark
         var whole = Rate(() => single.Predict(test));
         log.WriteLine($"   one thread: featurise {featurize:0}/s ({features / (double)test.Count:0} features per product), featurise + beam {explore:0}/s, predict {whole:0}/s");
         var report = HierarchicalMetrics.Evaluate(model.Tree, test.Select(p => p.Labels).ToList(), predicted.Select(p => p.Labels).ToList());
-        var median = runs.OrderBy(r => r.PerSecond).ElementAt(runs.Count / 2);
-        var medianCpu = runs.OrderBy(r => r.PerCpuSecond).ElementAt(runs.Count / 2);
-        log.WriteLine($"   median {median.PerSecond:0} products/s wall, {medianCpu.PerCpuSecond:0} per cpu-second; hF1 {report.HierarchicalF1:0.0000} micro-F1 {report.MicroF1:0.0000}; load {ClassifierBenchmark.LoadAverage()}");
+        var median = Median(runs);
+        log.WriteLine($"   median {median.PerSecond:0} products/s wall, {median.PerCpuSecond:0} per cpu-second; hF1 {report.HierarchicalF1:0.0000} micro-F1 {report.MicroF1:0.0000}; load {ClassifierBenchmark.LoadAverage()}");
         return runs;
     }
+
+    /// <summary>A warm-up pass (JIT, the tables' pages), then <paramref name="repeat"/> timed passes; the last pass's predictions.</summary>
+    internal static (IReadOnlyList<PredictionRun> Runs, IReadOnlyList<ProductPrediction> Predicted) Time(HierarchicalClassifierModel model,
+        IReadOnlyList<Product> test, int repeat, TextWriter? log = null)
+    {
+        model.Predict(test);
+        var runs = new List<PredictionRun>();
+        IReadOnlyList<ProductPrediction> predicted = [];
+        for (var r = 0; r < Math.Max(1, repeat); r++)
+        {
+            var cpu = ClassifierBenchmark.Cpu();
+            var watch = Stopwatch.StartNew();
+            predicted = model.Predict(test);
+            var seconds = watch.Elapsed.TotalSeconds;
+            var cpuSeconds = ClassifierBenchmark.Cpu() - cpu;
+            runs.Add(new PredictionRun(seconds, cpuSeconds, test.Count / seconds, test.Count / cpuSeconds));
+            log?.WriteLine($"   pass {r + 1}: {runs[^1].PerSecond,9:0} products/s wall, {runs[^1].PerCpuSecond,9:0} per cpu-second");
+        }
+        return (runs, predicted);
+    }
+
+    /// <summary>The pass of median wall time (its CPU time with it, so the two stay one measurement).</summary>
+    internal static PredictionRun Median(IReadOnlyList<PredictionRun> runs) => runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
 
     private static HierarchicalClassifierModel? TryLoad(string path, TextWriter log)
     {
