@@ -114,7 +114,7 @@ public sealed class HierarchicalClassifierModel
                 next = chunks; // the others stop at their next range
             }
         }
-        var helpers = Enumerable.Range(0, Math.Min(Options.Threads, chunks) - 1).Select(_ => new Thread(Work) { IsBackground = true }).ToList();
+        var helpers = Enumerable.Range(0, Math.Max(0, Math.Min(Options.Threads, chunks) - 1)).Select(_ => new Thread(Work) { IsBackground = true }).ToList();
         helpers.ForEach(t => t.Start());
         Work();
         helpers.ForEach(t => t.Join());
