@@ -24,15 +24,25 @@ public sealed class ClassifyCli : ICliModule
         var datasets = new Option<string[]>("--datasets") { Description = "Catalogue folders under data/products/", DefaultValueFactory = _ => ["cdiscount", "germeval-blurbs"], AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Split seed", DefaultValueFactory = _ => 1 };
         var skipSklearn = new Option<bool>("--skip-sklearn") { Description = "Do not run the (slow) scikit-learn peer" };
+        var models = new Option<string[]>("--models") { Description = $"Models to run (default all): {string.Join(", ", ClassifierBenchmark.Models)}; the workbook's always runs", AllowMultipleArgumentsPerToken = true };
         bench.Options.Add(datasets);
+        bench.Options.Add(models);
         bench.Options.Add(seed);
         bench.Options.Add(skipSklearn);
         bench.SetAction((parse, ct) =>
         {
-            var rows = ClassifierBenchmark.Run(parse.GetValue(datasets)!, parse.GetValue(seed), !parse.GetValue(skipSklearn), Console.Out, ct);
+            var rows = ClassifierBenchmark.Run(parse.GetValue(datasets)!, parse.GetValue(seed), !parse.GetValue(skipSklearn), Console.Out, ct, parse.GetValue(models));
             return Task.FromResult(rows.Count > 0 ? 0 : 1);
         });
         yield return bench;
+
+        var predict = new Command("classify-predict", "Prediction speed alone: a saved model of one catalogue (trained and cached under data/models/ if missing), repeated passes over its test part.");
+        var dataset = new Option<string>("--dataset") { Description = "Catalogue folder under data/products/", DefaultValueFactory = _ => "cdiscount" };
+        var repeat = new Option<int>("--repeat") { Description = "Timed passes (the median is reported)", DefaultValueFactory = _ => 5 };
+        var threads = new Option<int>("--threads") { Description = "Prediction threads", DefaultValueFactory = _ => Math.Min(2, Environment.ProcessorCount) };
+        foreach (var o in new Option[] { dataset, seed, repeat, threads }) predict.Options.Add(o);
+        predict.SetAction(parse => PredictionBenchmark.Run(parse.GetValue(dataset)!, parse.GetValue(seed), parse.GetValue(repeat), parse.GetValue(threads), Console.Out).Count > 0 ? 0 : 1);
+        yield return predict;
     }
 
     private static Option<string> Required(string name, string description) => new(name) { Description = description, Required = true };

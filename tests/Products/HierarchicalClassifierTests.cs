@@ -31,6 +31,21 @@ public class HierarchicalClassifierTests
     }
 
     [Fact]
+    public void Any_batch_size_and_thread_count_predicts_the_same_as_one_product_at_a_time()
+    {
+        var (split, model) = Trained.Value;
+        Assert.Empty(model.Predict([]));
+        var batch = model.WithThreads(2).Predict(split.Test);
+        Assert.True(split.Test.Count > 2 * 64, "enough products for several ranges per thread");
+        for (var i = 0; i < split.Test.Count; i += 17)
+        {
+            var alone = model.WithThreads(1).Predict([split.Test[i]])[0];
+            Assert.Equal(alone.Labels.Order(), batch[i].Labels.Order());
+            Assert.Equal(alone.Probabilities, batch[i].Probabilities);
+        }
+    }
+
+    [Fact]
     public void Predictions_are_hierarchy_consistent_with_at_least_one_path_and_probabilities()
     {
         var (split, model) = Trained.Value;

@@ -23,7 +23,7 @@ public sealed record StudyResult(
 /// </summary>
 public static class ClassifierStudy
 {
-    public const int Version = 1;
+    public const int Version = 2; // 2: int8 prediction tables, first-seen feature order
 
     public static StudyResult Run(string dataset, int maxTrain = 20000, int seed = 1, bool useCache = true)
     {

@@ -14,6 +14,7 @@ internal static class FeatureHashing
         return h;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 code in short prediction runs
     public static uint Hash(ReadOnlySpan<char> s, uint seed)
     {
         var h = 2166136261u ^ seed;

@@ -118,6 +118,6 @@ public sealed class HierarchicalClassifier(HierarchicalClassifierOptions? option
             view.Train(x, p.Examples, positives, o.Epochs, (float)o.LearningRate, (float)o.L2, o.Optimizer,
                 unchecked(o.Seed * 1000003 + (p.Node + 1) * 7919 + job.Block), cancel);
         });
-        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, [tables[i]])).ToArray();
+        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, QuantizedTable.From(tables[i]))).ToArray();
     }
 }

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
 
 namespace Workbook.Products.Classification;
 
@@ -12,7 +14,8 @@ public sealed class HierarchicalClassifierModel
     public IReadOnlyDictionary<string, string> Metadata { get; }
     internal float[]? Idf { get; }
     internal ParentClassifier[] Parents { get; }
-    private readonly Dictionary<int, ParentClassifier> _byNode;
+    /// <summary>The classifier of each label's children at [label + 1] (the virtual root at 0), null for leaves.</summary>
+    private readonly ParentClassifier?[] _byLabel;
     private readonly ProductFeaturizer _featurizer;
 
     internal HierarchicalClassifierModel(LabelTree tree, HierarchicalClassifierOptions options, float[]? idf, ParentClassifier[] parents, HierarchicalDecoder decoder,
@@ -24,7 +27,8 @@ public sealed class HierarchicalClassifierModel
         Idf = idf;
         Parents = parents;
         Decoder = decoder;
-        _byNode = parents.ToDictionary(p => p.Node);
+        _byLabel = new ParentClassifier?[tree.Count + 1];
+        foreach (var p in parents) _byLabel[p.Node + 1] = p;
         _featurizer = new ProductFeaturizer(options, idf);
     }
 
@@ -35,6 +39,9 @@ public sealed class HierarchicalClassifierModel
     public HierarchicalClassifierModel TuneDecoder(IReadOnlyList<Product> validation, ThresholdMetric metric) =>
         WithDecoder(HierarchicalDecoder.Tune(this, validation.Where(p => p.Labels.Count > 0).ToList(), metric));
 
+    /// <summary>The same model predicting with another number of threads (results do not depend on it).</summary>
+    public HierarchicalClassifierModel WithThreads(int threads) => new(Tree, Options with { Threads = threads }, Idf, Parents, Decoder, Metadata);
+
     /// <summary>The same model with extra metadata entries.</summary>
     public HierarchicalClassifierModel WithMetadata(IReadOnlyDictionary<string, string> entries) =>
         new(Tree, Options, Idf, Parents, Decoder, Metadata.Concat(entries).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value));
@@ -43,13 +50,21 @@ public sealed class HierarchicalClassifierModel
     public IReadOnlyList<ProductPrediction> Predict(IReadOnlyList<Product> products)
     {
         var result = new ProductPrediction[products.Count];
-        ForEachProduct(products, (i, candidates) =>
-        {
-            var set = Decoder.Decode(Tree, candidates);
-            Array.Sort(candidates, (a, b) => b.Probability.CompareTo(a.Probability));
-            result[i] = new ProductPrediction(set, candidates.Select(c => new LabelProbability(c.Label, c.Probability)).ToArray());
-        });
+        ForEachProduct(products, (i, candidates) => result[i] = ToPrediction(candidates));
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ProductPrediction ToPrediction(Candidate[] candidates)
+    {
+        var set = Decoder.Decode(Tree, candidates);
+        // Most probable first, sorted on a float key (a comparison delegate costs several times more).
+        Span<float> keys = candidates.Length <= 1024 ? stackalloc float[candidates.Length] : new float[candidates.Length];
+        for (var c = 0; c < candidates.Length; c++) keys[c] = -candidates[c].Probability;
+        keys.Sort(candidates.AsSpan());
+        var probabilities = new LabelProbability[candidates.Length];
+        for (var c = 0; c < candidates.Length; c++) probabilities[c] = new LabelProbability(candidates[c].Label, candidates[c].Probability);
+        return new ProductPrediction(set, probabilities);
     }
 
     /// <summary>
@@ -64,61 +79,120 @@ public sealed class HierarchicalClassifierModel
         return result;
     }
 
-    /// <summary>Featurises and explores each product in one pass, over contiguous ranges (few hand-offs between threads).</summary>
-    private void ForEachProduct(IReadOnlyList<Product> products, Action<int, Candidate[]> consume)
+    /// <summary>Featurises every product and throws the features away: the featuriser's share of <see cref="Predict"/>, for the benchmark.</summary>
+    internal long FeaturizeOnly(IReadOnlyList<Product> products)
     {
-        var maxChildren = Parents.Max(p => p.Children.Length);
-        var ranges = System.Collections.Concurrent.Partitioner.Create(0, products.Count, Math.Max(64, products.Count / (Options.Threads * 8) + 1));
-        Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads }, range =>
-        {
-            var scores = new float[maxChildren];
-            var all = new List<Candidate>(64);
-            var frontier = new List<Candidate>(64);
-            var level = new List<Candidate>(64);
-            var scratch = new List<int>(512);
-            for (var i = range.Item1; i < range.Item2; i++)
-            {
-                var (index, value) = _featurizer.Featurize(products[i], scratch);
-                consume(i, ExploreOne(index, value, scores, all, frontier, level));
-            }
-        });
+        var scratch = new List<int>(512);
+        long n = 0;
+        foreach (var p in products) n += _featurizer.Featurize(p, scratch).Index.Length;
+        return n;
     }
 
-    private static readonly Comparison<Candidate> ByProbabilityDescending = (a, b) => b.Probability.CompareTo(a.Probability);
+    /// <summary>
+    /// Featurises and explores each product in one pass, over contiguous ranges handed out from a counter. Plain
+    /// threads that block when done, not the thread pool: its workers spin while looking for more work, which on a
+    /// busy machine burns a third of the CPU time this loop uses.
+    /// </summary>
+    private void ForEachProduct(IReadOnlyList<Product> products, Action<int, Candidate[]> consume)
+    {
+        var maxChildren = Parents.Max(p => p.Table.PaddedK);
+        var chunk = Math.Max(64, products.Count / (Options.Threads * 8) + 1);
+        var chunks = (products.Count + chunk - 1) / chunk;
+        var next = -1;
+        ExceptionDispatchInfo? failure = null;
+        void Work()
+        {
+            try
+            {
+                var scores = new float[maxChildren];
+                for (int c; (c = Interlocked.Increment(ref next)) < chunks;)
+                    ExploreRange(products, c * chunk, Math.Min(products.Count, (c + 1) * chunk), scores, consume);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+                next = chunks; // the others stop at their next range
+            }
+        }
+        var helpers = Enumerable.Range(0, Math.Max(0, Math.Min(Options.Threads, chunks) - 1)).Select(_ => new Thread(Work) { IsBackground = true }).ToList();
+        helpers.ForEach(t => t.Start());
+        Work();
+        helpers.ForEach(t => t.Join());
+        failure?.Throw();
+    }
 
-    private Candidate[] ExploreOne(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores, List<Candidate> all, List<Candidate> frontier, List<Candidate> level)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ExploreRange(IReadOnlyList<Product> products, int from, int to, float[] scores, Action<int, Candidate[]> consume)
+    {
+        var all = new List<Candidate>(256);
+        var beam = new int[Options.BeamWidth];
+        var scratch = new List<int>(512);
+        // One product ahead: featurise it and start loading its root rows (every product scores the root) while
+        // this one is scored, so those misses overlap with useful work.
+        var root = _byLabel[0]!.Table;
+        var next = from < to ? _featurizer.Featurize(products[from], scratch) : default;
+        for (var i = from; i < to; i++)
+        {
+            var (index, value) = next;
+            if (i + 1 < to)
+            {
+                next = _featurizer.Featurize(products[i + 1], scratch);
+                root.Prefetch(next.Index);
+            }
+            consume(i, ExploreOne(index, value, scores, all, beam));
+        }
+    }
+
+    /// <summary>
+    /// Level by level from the root: of the children just scored, the best (always) and the next ones above
+    /// <c>ExploreThreshold</c>, up to <c>BeamWidth</c>, get their own children scored. A selection, not a sort: the
+    /// beam is a handful of nodes out of up to hundreds of candidates (ties go to the earlier child).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Candidate[] ExploreOne(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores, List<Candidate> all, int[] beam)
     {
         all.Clear();
-        frontier.Clear();
-        level.Clear();
-        Expand(_byNode[-1], 1f, index, value, scores, all, frontier);
-        while (frontier.Count > 0)
+        Expand(_byLabel[0]!, 1f, index, value, scores, all);
+        for (var start = 0; start < all.Count;)
         {
-            frontier.Sort(ByProbabilityDescending);
-            (level, frontier) = (frontier, level);
-            frontier.Clear();
-            for (var k = 0; k < level.Count && k < Options.BeamWidth; k++)
+            var end = all.Count;
+            var chosen = 0;
+            for (; chosen < beam.Length; chosen++)
             {
-                if (k > 0 && level[k].Probability < Options.ExploreThreshold) break;
-                if (_byNode.TryGetValue(level[k].Label, out var parent))
-                    Expand(parent, level[k].Probability, index, value, scores, all, frontier);
+                var best = -1;
+                var bestP = -1f;
+                var (previous, previousP) = chosen == 0 ? (-1, float.PositiveInfinity) : (beam[chosen - 1], all[beam[chosen - 1]].Probability);
+                for (var c = start; c < end; c++)
+                {
+                    var p = all[c].Probability;
+                    // Strictly after the previous pick in (probability descending, position ascending) order.
+                    if ((p < previousP || p == previousP && c > previous) && p > bestP) { best = c; bestP = p; }
+                }
+                if (best < 0 || chosen > 0 && bestP < Options.ExploreThreshold) break;
+                beam[chosen] = best;
             }
+            // Start loading the other beam nodes' rows while the first is scored.
+            for (var k = 1; k < chosen; k++)
+                _byLabel[all[beam[k]].Label + 1]?.Table.Prefetch(index);
+            for (var k = 0; k < chosen; k++)
+            {
+                var candidate = all[beam[k]];
+                if (_byLabel[candidate.Label + 1] is { } parent)
+                    Expand(parent, candidate.Probability, index, value, scores, all);
+            }
+            start = end;
         }
         return all.ToArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Expand(ParentClassifier parent, float pathProbability, ReadOnlySpan<int> index, ReadOnlySpan<float> value,
-        float[] scores, List<Candidate> all, List<Candidate> frontier)
+        float[] scores, List<Candidate> all)
     {
+        parent.Score(index, value, scores);
         var s = scores.AsSpan(0, parent.Children.Length);
-        parent.Score(index, value, s);
         TensorPrimitives.Sigmoid(s, s);
-        for (var c = 0; c < s.Length; c++)
-        {
-            var candidate = new Candidate(parent.Children[c], s[c] * pathProbability, s[c]);
-            all.Add(candidate);
-            frontier.Add(candidate);
-        }
+        for (var c = 0; c < s.Length; c++) all.Add(new Candidate(parent.Children[c], s[c] * pathProbability, s[c]));
     }
 
     /// <summary>Writes the model atomically (temp file, then rename) in <see cref="ModelFile"/>'s versioned format.</summary>

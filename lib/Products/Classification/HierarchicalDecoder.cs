@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Workbook.Products.Classification;
 
 /// <summary>
@@ -11,7 +12,8 @@ public sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, f
 {
     public static HierarchicalDecoder Default(int depth) => new(Enumerable.Repeat(0.5f, Math.Max(depth, 1)).ToArray(), 0.3f);
 
-    internal HashSet<int> Decode(LabelTree tree, IReadOnlyList<Candidate> candidates)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 code in short prediction runs
+    internal HashSet<int> Decode(LabelTree tree, ReadOnlySpan<Candidate> candidates)
     {
         var set = new HashSet<int>();
         DecodeInto(tree, candidates, GreedyPath(tree, candidates), set);
@@ -19,7 +21,8 @@ public sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, f
     }
 
     /// <summary>The best level-1 label, then at each level the child with the highest conditional probability.</summary>
-    internal static (int Label, float Conditional)[] GreedyPath(LabelTree tree, IReadOnlyList<Candidate> candidates)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static (int Label, float Conditional)[] GreedyPath(LabelTree tree, ReadOnlySpan<Candidate> candidates)
     {
         var path = new List<(int, float)>(tree.Depth);
         int best = -1;
@@ -39,7 +42,8 @@ public sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, f
         return path.ToArray();
     }
 
-    internal void DecodeInto(LabelTree tree, IReadOnlyList<Candidate> candidates, (int Label, float Conditional)[] greedy, HashSet<int> set)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void DecodeInto(LabelTree tree, ReadOnlySpan<Candidate> candidates, (int Label, float Conditional)[] greedy, HashSet<int> set)
     {
         set.Clear();
         foreach (var c in candidates)

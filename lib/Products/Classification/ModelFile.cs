@@ -12,11 +12,10 @@ namespace Workbook.Products.Classification;
 /// </summary>
 internal static class ModelFile
 {
-    public const int Version = 1;
+    public const int Version = 2; // 2: int8 rows with a per-row scale (QuantizedTable)
     private static readonly byte[] Magic = "WBHC"u8.ToArray();
 
-    private sealed record BlockShape(int Rows, int K, uint Salt);
-    private sealed record ParentShape(int Node, int[] Children, BlockShape[] Blocks);
+    private sealed record ParentShape(int Node, int[] Children, int Rows, uint Salt);
     private sealed record Header(
         HierarchicalClassifierOptions Options,
         LabelTree.Row[] Tree,
@@ -37,7 +36,7 @@ internal static class ModelFile
             model.Decoder.LevelThresholds.ToArray(),
             model.Decoder.DescendThreshold,
             model.Idf != null,
-            model.Parents.Select(p => new ParentShape(p.Node, p.Children, p.Blocks.Select(b => new BlockShape(b.Rows, b.K, b.Salt)).ToArray())).ToArray(),
+            model.Parents.Select(p => new ParentShape(p.Node, p.Children, p.Table.Rows, p.Table.Salt)).ToArray(),
             model.Metadata.ToDictionary(),
             Provenance.Capture(SourceFiles(model)));
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -56,12 +55,7 @@ internal static class ModelFile
                     w.Write(json.Length);
                     w.Write(json);
                     if (model.Idf != null) WriteFloats(w, model.Idf);
-                    foreach (var p in model.Parents)
-                        foreach (var b in p.Blocks)
-                        {
-                            WriteFloats(w, b.Bias);
-                            WriteFloats(w, b.Weights);
-                        }
+                    foreach (var p in model.Parents) p.Table.Write(w);
                     w.Flush();
                     file.Write(hasher.GetHashAndReset());
                 }
@@ -123,12 +117,7 @@ internal static class ModelFile
                      ?? throw new InvalidDataException($"{path}: empty model header.");
         var tree = LabelTree.FromRows(header.Tree, path);
         var idf = header.HasIdf ? ReadFloats(r, 1 << header.Options.HashBits) : null;
-        var parents = header.Parents.Select(p => new ParentClassifier(p.Node, p.Children, p.Blocks.Select(b =>
-        {
-            var bias = ReadFloats(r, b.K);
-            var weights = ReadFloats(r, (long)b.Rows * b.K);
-            return new LogisticBlock(b.Rows, b.K, b.Salt, weights: weights, bias: bias);
-        }).ToArray())).ToArray();
+        var parents = header.Parents.Select(p => new ParentClassifier(p.Node, p.Children, QuantizedTable.Read(r, p.Rows, p.Children.Length, p.Salt))).ToArray();
         return new HierarchicalClassifierModel(tree, header.Options, idf, parents,
             new HierarchicalDecoder(header.LevelThresholds, header.DescendThreshold), header.Metadata);
     }

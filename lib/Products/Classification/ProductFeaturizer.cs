@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics.Tensors;
 
@@ -61,6 +62,7 @@ internal sealed class ProductFeaturizer
     }
 
     /// <summary>One product's weighted, L2-normalised features (for prediction, which needs no matrix).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 code in short prediction runs
     internal (int[] Index, float[] Value) Featurize(Product p, List<int> scratch)
     {
         var (index, value) = Bucketize(p, scratch);
@@ -68,6 +70,7 @@ internal sealed class ProductFeaturizer
         return (index, value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WeighRow(int[] index, float[] value)
     {
         for (var k = 0; k < value.Length; k++)
@@ -77,7 +80,7 @@ internal sealed class ProductFeaturizer
             {
                 TermWeighting.Binary => 1f,
                 TermWeighting.TermFrequency or TermWeighting.TfIdf => tf,
-                _ => 1f + MathF.Log(tf),
+                _ => tf == 1f ? 1f : 1f + MathF.Log(tf), // most terms occur once: skip the log
             };
             if (UsesIdf && Idf != null) w *= Idf[index[k]];
             value[k] = w;
@@ -86,12 +89,13 @@ internal sealed class ProductFeaturizer
         if (norm > 0) TensorPrimitives.Divide(value, norm, value);
     }
 
-    /// <summary>Sorted distinct buckets of one product with their raw counts.</summary>
+    /// <summary>Distinct buckets of one product (first-seen order) with their raw counts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (int[] Index, float[] Count) Bucketize(Product p, List<int> scratch)
     {
         scratch.Clear();
         AddWords(p.Name, NameSeed, chars: _options.CharNgramMax > 0, scratch);
-        var description = p.Description.Length > _options.MaxDescriptionChars ? p.Description[.._options.MaxDescriptionChars] : p.Description;
+        var description = p.Description.AsSpan(0, Math.Min(p.Description.Length, _options.MaxDescriptionChars));
         AddWords(description, DescriptionSeed, chars: _options.CharNgramMax > 0 && _options.CharNgramsInDescription, scratch);
         if (_options.MetadataTokens)
         {
@@ -104,27 +108,59 @@ internal sealed class ProductFeaturizer
                 scratch.Add((int)(FeatureHashing.Combine(PriceSeed, (uint)bin) & _mask));
             }
         }
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch);
-        span.Sort();
-        var distinct = 0;
-        for (var i = 0; i < span.Length; i++)
-            if (i == 0 || span[i] != span[i - 1]) distinct++;
-        var index = new int[distinct];
-        var count = new float[distinct];
-        var k = -1;
-        for (var i = 0; i < span.Length; i++)
-        {
-            if (i == 0 || span[i] != span[i - 1]) index[++k] = span[i];
-            count[k]++;
-        }
-        return (index, count);
+        return Distinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch));
     }
 
-    private void AddWords(string text, uint seed, bool chars, List<int> output)
+    [ThreadStatic] private static int[]? _slots;
+
+    /// <summary>char.ToLowerInvariant of every UTF-16 unit, computed once: outside ASCII the runtime asks ICU,
+    /// which cost more than the rest of the tokenising for German blurbs.</summary>
+    private static readonly char[] LowerInvariant = BuildLowerInvariant();
+
+    private static char[] BuildLowerInvariant()
+    {
+        var all = new char[char.MaxValue + 1];
+        for (var c = 0; c <= char.MaxValue; c++) all[c] = char.ToLowerInvariant((char)c);
+        return all;
+    }
+
+    /// <summary>
+    /// Distinct buckets in first-seen order with their counts, through a small open-addressing table (a sort of the
+    /// few hundred raw buckets cost more). Each new bucket's idf entry is prefetched: the weighting reads them next,
+    /// scattered over a table larger than the L2 cache.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe (int[] Index, float[] Count) Distinct(ReadOnlySpan<int> buckets)
+    {
+        var size = (int)Math.Max(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)buckets.Length * 2));
+        if (_slots is null || _slots.Length < size) _slots = new int[size];
+        var slots = _slots.AsSpan(0, size);
+        slots.Fill(-1);
+        var mask = size - 1;
+        Span<int> index = buckets.Length <= 4096 ? stackalloc int[buckets.Length] : new int[buckets.Length];
+        Span<float> count = buckets.Length <= 4096 ? stackalloc float[buckets.Length] : new float[buckets.Length];
+        var distinct = 0;
+        fixed (float* idf = Idf)
+            foreach (var b in buckets)
+            {
+                var i = (int)(FeatureHashing.Mix((uint)b) & (uint)mask);
+                while (slots[i] >= 0 && index[slots[i]] != b) i = (i + 1) & mask;
+                if (slots[i] >= 0) { count[slots[i]]++; continue; }
+                slots[i] = distinct;
+                index[distinct] = b;
+                count[distinct++] = 1;
+                if (idf != null && System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(idf + b);
+            }
+        return (index[..distinct].ToArray(), count[..distinct].ToArray());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddWords(ReadOnlySpan<char> text, uint seed, bool chars, List<int> output)
     {
         if (text.Length == 0) return;
         Span<char> lower = text.Length <= 4096 ? stackalloc char[text.Length] : new char[text.Length];
-        text.AsSpan().ToLowerInvariant(lower);
+        var table = LowerInvariant;
+        for (var c = 0; c < text.Length; c++) lower[c] = table[text[c]];
         Span<uint> recent = stackalloc uint[3]; // hashes of the last words, for n-grams
         var words = 0;
         Span<char> bounded = stackalloc char[66];
