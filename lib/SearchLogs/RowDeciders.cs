@@ -1,0 +1,123 @@
+namespace Workbook.SearchLogs;
+
+/// <summary>
+/// Requests in the write pass: unreadable rows are rejected with the reader's or the parser's reason; readable ones
+/// are kept or merged as <see cref="Resolution"/> decided. A merged copy is compared field by field with the copy it
+/// is merged into (duplicate_request when every field means the same, else conflicting_request naming the fields);
+/// when the kept copy comes later in the file, the merged one waits for it (copies are a few percent of the rows).
+/// </summary>
+internal sealed class RequestDecider(Resolution resolution) : IRowDecider<RequestRow>
+{
+    private readonly RequestParser _parser = new();
+    private readonly Dictionary<int, (RequestRow Row, int Remaining)> _kept = [];
+    private readonly Dictionary<int, List<(RequestRow Row, string Raw)>> _waiting = [];
+
+    public RawLogSource Source => RawLogSource.Requests;
+    public TableSchema Schema { get; } = WithoutRunId(CleanSchema.Request, "stg_request");
+
+    internal static TableSchema WithoutRunId(TableSchema s, string name) => new(name, s.Columns.Where(c => c.Name != "run_id").ToList());
+
+    public void Decide(RawLogReader r, RowBatch<RequestRow> batch)
+    {
+        if (r.Problem != null)
+        {
+            batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, r.Problem, r.ProblemDetail));
+            return;
+        }
+        if (!RequestParser.TryKeys(r, out var keys, out var reason, out var detail))
+        {
+            batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, reason, detail));
+            return;
+        }
+        var line = (int)r.LineNumber;
+        if (resolution.Request(line, out var keptLine, out var copies))
+        {
+            var row = _parser.Row(r, keys);
+            batch.Add(row);
+            if (copies == 0) return;
+            if (_waiting.Remove(line, out var early))
+                foreach (var (copy, raw) in early) batch.Rejects.Add(Merged(copy, raw, row));
+            var remaining = copies - (early?.Count ?? 0);
+            if (remaining > 0) _kept[line] = (row, remaining);
+            return;
+        }
+        var merged = _parser.Row(r, keys, normalize: false);
+        if (_kept.TryGetValue(keptLine, out var kept))
+        {
+            batch.Rejects.Add(Merged(merged, r.RawLine, kept.Row));
+            if (kept.Remaining == 1) _kept.Remove(keptLine);
+            else _kept[keptLine] = (kept.Row, kept.Remaining - 1);
+        }
+        else
+        {
+            if (!_waiting.TryGetValue(keptLine, out var list)) _waiting[keptLine] = list = [];
+            list.Add((merged, r.RawLine));
+        }
+    }
+
+    private static RejectRow Merged(in RequestRow d, string raw, in RequestRow k)
+    {
+        if (d.SearchId != k.SearchId)
+            throw new InvalidOperationException(
+                $"search_id key collision: '{d.SearchId}' (line {d.Line}) and '{k.SearchId}' (line {k.Line}) share a 96-bit key; nothing was published");
+        var same = d.Query == k.Query && d.TsMs == k.TsMs && d.Cuid == k.Cuid && d.Total == k.Total;
+        var detail = same
+            ? d.TsOriginal == k.TsOriginal ? "exact copy" : "same instant written differently"
+            : "differs in:" + (d.Query != k.Query ? " search_query" : "") + (d.TsMs != k.TsMs ? " ts" : "")
+              + (d.Cuid != k.Cuid ? " cuid" : "") + (d.Total != k.Total ? " total" : "");
+        return new RejectRow(d.Line, raw, same ? RejectReason.DuplicateRequest : RejectReason.ConflictingRequest, detail, d.SearchId, k.Line);
+    }
+
+    public void Finish()
+    {
+        if (_waiting.Count > 0 || _kept.Count > 0)
+            throw new InvalidOperationException(
+                $"{_waiting.Count + _kept.Count} request groups were left incomplete: the file changed between the passes");
+    }
+
+    public void Write(StagingWriter writer, in RequestRow row) => RequestParser.Write(writer, row);
+    public long LineOf(in RequestRow row) => row.Line;
+}
+
+/// <summary>Clicks in the write pass: unreadable rows are rejected; readable ones are kept, linked to their request,
+/// or rejected as <see cref="Resolution"/> decided.</summary>
+internal sealed class ClickDecider(Resolution resolution) : IRowDecider<ClickRow>
+{
+    public RawLogSource Source => RawLogSource.Clicks;
+    public TableSchema Schema { get; } = RequestDecider.WithoutRunId(CleanSchema.Click, "stg_click");
+
+    public void Decide(RawLogReader r, RowBatch<ClickRow> batch)
+    {
+        if (r.Problem != null)
+        {
+            batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, r.Problem, r.ProblemDetail));
+            return;
+        }
+        if (!ClickParser.TryKeys(r, out var keys, out var reason, out var detail))
+        {
+            batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, reason, detail));
+            return;
+        }
+        var fate = resolution.Click(r.LineNumber, out var refLine, out var ms);
+        if (fate == ClickFate.Kept)
+        {
+            batch.Add(ClickParser.Row(r, keys, ms));
+            return;
+        }
+        var id = r.FieldSpan(0).Trim().ToString();
+        batch.Rejects.Add(fate switch
+        {
+            ClickFate.Orphan => new RejectRow(r.LineNumber, r.RawLine, RejectReason.OrphanClick, "no request with this search_id"),
+            ClickFate.BeforeRequest => new RejectRow(r.LineNumber, r.RawLine, RejectReason.ClickBeforeRequest,
+                $"{(long)(-ms / 1000.0)} s before its request", id, refLine),
+            ClickFate.Duplicate => new RejectRow(r.LineNumber, r.RawLine, RejectReason.DuplicateClick, "same instant as the kept click",
+                $"{id}/{keys.Cid}/{keys.Position}", refLine),
+            _ => new RejectRow(r.LineNumber, r.RawLine, RejectReason.RepeatedClick, $"{ms / 1000} s after the kept click",
+                $"{id}/{keys.Cid}/{keys.Position}", refLine),
+        });
+    }
+
+    public void Finish() { }
+    public void Write(StagingWriter writer, in ClickRow row) => ClickParser.Write(writer, row);
+    public long LineOf(in ClickRow row) => row.Line;
+}
