@@ -9,14 +9,44 @@ internal sealed record WriteCounts(long RowsRead, long LineSum, long Clean, long
 /// <summary>A raw row that goes to <c>rejected_rows</c>.</summary>
 internal readonly record struct RejectRow(long Line, string RawLine, string Reason, string? Detail, string? MergedInto = null, long? MergedIntoLine = null);
 
+/// <summary>A slice of a batch's UTF-8 text arena.</summary>
+internal readonly record struct TextRef(int Offset, int Length);
+
+/// <summary>Rows parsed by the producer for the writer. Text values live in one UTF-8 arena per batch, bound to
+/// SQLite as they are: no string per value, no UTF-16 round trip.</summary>
 internal sealed class RowBatch<TRow>
 {
     public const int Size = 8192;
     public readonly TRow[] Rows = new TRow[Size];
     public int Count;
     public readonly List<RejectRow> Rejects = [];
+    public byte[] Text = new byte[Size * 64];
+    private int _textLength;
     public bool Full => Count == Size || Rejects.Count >= Size;
     public void Add(in TRow row) => Rows[Count++] = row;
+
+    public TextRef Append(ReadOnlySpan<byte> utf8)
+    {
+        var at = Reserve(utf8.Length);
+        utf8.CopyTo(Text.AsSpan(at));
+        return new TextRef(at, utf8.Length);
+    }
+
+    /// <summary>The UTC timestamp text of <paramref name="unixMs"/>, formatted straight into the arena.</summary>
+    public TextRef AppendUtc(long unixMs)
+    {
+        var at = Reserve(24);
+        LogTimestamp.FormatUtc(unixMs, Text.AsSpan(at, 24));
+        return new TextRef(at, 24);
+    }
+
+    private int Reserve(int length)
+    {
+        if (_textLength + length > Text.Length) Array.Resize(ref Text, Math.Max(Text.Length * 2, _textLength + length));
+        var at = _textLength;
+        _textLength += length;
+        return at;
+    }
 }
 
 /// <summary>Decides each record of one log during the write pass: a clean row or a reject (possibly held back until
@@ -29,7 +59,7 @@ internal interface IRowDecider<TRow>
     void Decide(RawLogReader reader, RowBatch<TRow> batch);
     /// <summary>Throws when rows are still held back at the end of the file.</summary>
     void Finish();
-    void Write(StagingWriter writer, in TRow row);
+    void Write(StagingWriter writer, byte[] text, in TRow row);
     long LineOf(in TRow row);
 }
 
@@ -100,7 +130,7 @@ internal static class CleanTableWriter
                 {
                     for (var i = 0; i < batch.Count; i++)
                     {
-                        decider.Write(cleanWriter, batch.Rows[i]);
+                        decider.Write(cleanWriter, batch.Text, batch.Rows[i]);
                         cleanSum += decider.LineOf(batch.Rows[i]);
                     }
                     foreach (var r in batch.Rejects)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Workbook.Reports;
@@ -101,6 +102,7 @@ public sealed class RawLogReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Read()
     {
         do
@@ -134,6 +136,7 @@ public sealed class RawLogReader : IDisposable
 
     /// <summary>Required field <paramref name="column"/> (index into <see cref="RawLogSource.Columns"/>); "" when the
     /// record is too short to have it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Field(int column)
     {
         var i = _ordinals[column];
@@ -141,6 +144,7 @@ public sealed class RawLogReader : IDisposable
     }
 
     /// <summary>The same as <see cref="Field"/> without allocating; valid until the next <see cref="Read"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<char> FieldSpan(int column)
     {
         var i = _ordinals[column];
@@ -151,10 +155,30 @@ public sealed class RawLogReader : IDisposable
         return chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, chars));
     }
 
+    /// <summary>The raw UTF-8 bytes of required field <paramref name="column"/>; valid until the next <see cref="Read"/>.</summary>
+    public ReadOnlySpan<byte> FieldUtf8(int column)
+    {
+        var i = _ordinals[column];
+        return i < _fieldCount ? FieldBytes(i) : default;
+    }
+
+    /// <summary><see cref="FieldUtf8"/> trimmed as <see cref="string.Trim()"/> trims the decoded text.</summary>
+    public ReadOnlySpan<byte> FieldUtf8Trimmed(int column)
+    {
+        var b = FieldUtf8(column);
+        int s = 0, e = b.Length;
+        while (s < e && b[s] < 0x80 && char.IsWhiteSpace((char)b[s])) s++;
+        while (e > s && b[e - 1] < 0x80 && char.IsWhiteSpace((char)b[e - 1])) e--;
+        // A non-ASCII end may be Unicode white space (a no-break space): trim the decoded text then.
+        if (s < e && (b[s] >= 0x80 || b[e - 1] >= 0x80)) return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(b[s..e]).Trim());
+        return b[s..e];
+    }
+
     private ReadOnlySpan<byte> FieldBytes(int i) =>
         (_fromUnquoted ? _unquoted : _buffer).AsSpan(_fieldStart[i], _fieldLength[i]);
 
     /// <summary>Moves to the next physical line; false at the end of the file.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool NextLine()
     {
         while (true)
@@ -200,6 +224,7 @@ public sealed class RawLogReader : IDisposable
     }
 
     /// <summary>Splits the current line into fields; null, or why its quoting is broken.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? SplitFields()
     {
         var line = Line;
@@ -221,6 +246,7 @@ public sealed class RawLogReader : IDisposable
 
     /// <summary>RFC 4180 within one line: a field is either unquoted (no quote in it) or wholly quoted, with "" for a
     /// quote; fields are copied unescaped into a scratch buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? SplitQuoted(ReadOnlySpan<byte> line)
     {
         _fromUnquoted = true;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Workbook.SearchLogs;
@@ -8,12 +9,17 @@ internal readonly record struct RequestKeys(SearchIdKey Id, long TsMs, int Offse
 /// <summary>The fields of a click the cleaning rules decide on, parsed without allocating.</summary>
 internal readonly record struct ClickKeys(SearchIdKey Id, long TsMs, int OffsetMinutes, long Cid, int Position);
 
+/// <summary>A clean request ready to write: text values are slices of the batch's UTF-8 arena.</summary>
 internal readonly record struct RequestRow(
-    long Line, string SearchId, string Query, long TsMs, int OffsetMinutes, string TsOriginal, long Cuid, long Total,
-    NormalizedQuery Normalized);
+    long Line, TextRef SearchId, TextRef Query, TextRef TsUtc, long TsMs, int OffsetMinutes, TextRef TsOriginal, long Cuid, long Total,
+    NormalizedText? Normalized);
 
+/// <summary>A clean click ready to write (see <see cref="RequestRow"/>).</summary>
 internal readonly record struct ClickRow(
-    long Line, string SearchId, long TsMs, int OffsetMinutes, string TsOriginal, long Cid, int Position, long MsAfterRequest);
+    long Line, TextRef SearchId, TextRef TsUtc, long TsMs, int OffsetMinutes, TextRef TsOriginal, long Cid, int Position, long MsAfterRequest);
+
+/// <summary>A normalized query with its text and kind as UTF-8, cached per distinct raw query.</summary>
+internal sealed record NormalizedText(byte[] Text, byte[] Kind, bool MojibakeRepaired);
 
 /// <summary>
 /// Field rules shared by the index pass and the write pass, so both accept and reject exactly the same rows: a
@@ -22,6 +28,7 @@ internal readonly record struct ClickRow(
 /// </summary>
 internal static class FieldParsing
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Required(RawLogReader r, int column, out ReadOnlySpan<char> value, ref string reason, ref string detail)
     {
         value = r.FieldSpan(column).Trim();
@@ -31,6 +38,7 @@ internal static class FieldParsing
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Timestamp(RawLogReader r, int column, out long unixMs, out int offset, ref string reason, ref string detail)
     {
         unixMs = 0; offset = 0;
@@ -43,6 +51,7 @@ internal static class FieldParsing
     }
 
     /// <summary>A non-negative whole number (ids, counts and positions); "12.0", "-3", "1e5" and "abc" are not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Count(RawLogReader r, int column, long max, out long value, ref string reason, ref string detail)
     {
         value = 0;
@@ -62,8 +71,15 @@ internal sealed class RequestParser
 {
     // Real query logs repeat their head queries constantly; normalizing each distinct text once saves most of the work.
     private const int CacheLimit = 200_000;
-    private readonly Dictionary<string, NormalizedQuery> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NormalizedText> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NormalizedText>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private static readonly byte[][] KindNames = Enum.GetNames<QueryKind>().Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
 
+    private static readonly byte[] SearchKind = KindNames[(int)QueryKind.Search];
+
+    public RequestParser() => _lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryKeys(RawLogReader r, out RequestKeys keys, out string reason, out string detail)
     {
         keys = default; reason = ""; detail = "";
@@ -75,36 +91,58 @@ internal sealed class RequestParser
         return true;
     }
 
-    /// <summary>The full row, for a record whose <see cref="TryKeys"/> succeeded.</summary>
-    public RequestRow Row(RawLogReader r, in RequestKeys k, bool normalize = true)
+    /// <summary>The full row, for a record whose <see cref="TryKeys"/> succeeded, its text appended to the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public RequestRow Row<TRow>(RawLogReader r, in RequestKeys k, RowBatch<TRow> batch)
     {
-        var query = r.Field(1);
-        NormalizedQuery? normalized = null;
-        if (normalize && !_cache.TryGetValue(query, out normalized))
+        NormalizedText? normalized = null; // null: the query is already normal (most are)
+        if (!QueryNormalizer.IsAlreadyNormal(r.FieldUtf8(1)))
         {
-            normalized = QueryNormalizer.Normalize(query);
-            if (_cache.Count < CacheLimit) _cache[query] = normalized;
+            var query = r.FieldSpan(1);
+            if (!_lookup.TryGetValue(query, out normalized))
+            {
+                var n = QueryNormalizer.Normalize(query.ToString());
+                normalized = new NormalizedText(System.Text.Encoding.UTF8.GetBytes(n.Text), KindNames[(int)n.Kind], n.MojibakeRepaired);
+                if (_cache.Count < CacheLimit) _lookup[query] = normalized;
+            }
         }
-        return new RequestRow(r.LineNumber, r.FieldSpan(0).Trim().ToString(), query, k.TsMs, k.OffsetMinutes, r.FieldSpan(2).Trim().ToString(),
-            k.Cuid, k.Total, normalized!);
+        return new RequestRow(r.LineNumber, batch.Append(r.FieldUtf8Trimmed(0)), batch.Append(r.FieldUtf8(1)), batch.AppendUtc(k.TsMs), k.TsMs,
+            k.OffsetMinutes, batch.Append(r.FieldUtf8Trimmed(2)), k.Cuid, k.Total, normalized);
     }
 
     /// <summary>Every column but run_id, which the writer adds afterwards as a constant default (no per-row cost).</summary>
-    public static void Write(StagingWriter w, in RequestRow row)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Write(StagingWriter w, byte[] text, in RequestRow row)
     {
-        w.Text(row.SearchId); w.Text(row.Query); w.Text(LogTimestamp.FormatUtc(row.TsMs)); w.Long(row.Cuid); w.Long(row.Total);
-        w.Text(row.TsOriginal); w.Text(LogTimestamp.FormatOffset(row.OffsetMinutes)); w.Long(row.TsMs);
-        w.Text(row.Normalized.Text); w.Text(KindNames[(int)row.Normalized.Kind]); w.Int(row.Normalized.MojibakeRepaired ? 1 : 0);
+        w.Utf8(text, row.SearchId.Offset, row.SearchId.Length);
+        w.Utf8(text, row.Query.Offset, row.Query.Length);
+        w.Utf8(text, row.TsUtc.Offset, row.TsUtc.Length);
+        w.Long(row.Cuid); w.Long(row.Total);
+        w.Utf8(text, row.TsOriginal.Offset, row.TsOriginal.Length);
+        var offset = LogTimestamp.FormatOffsetUtf8(row.OffsetMinutes);
+        w.Utf8(offset, 0, offset.Length);
+        w.Long(row.TsMs);
+        if (row.Normalized is { } n)
+        {
+            w.Utf8(n.Text, 0, n.Text.Length);
+            w.Utf8(n.Kind, 0, n.Kind.Length);
+            w.Int(n.MojibakeRepaired ? 1 : 0);
+        }
+        else
+        {
+            w.Utf8(text, row.Query.Offset, row.Query.Length);
+            w.Utf8(SearchKind, 0, SearchKind.Length);
+            w.Int(0);
+        }
         w.Long(row.Line);
         w.EndRow();
     }
-
-    private static readonly string[] KindNames = Enum.GetNames<QueryKind>();
 }
 
 /// <summary>Clicks: <c>search_id, ts, cid, position</c>.</summary>
 internal static class ClickParser
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryKeys(RawLogReader r, out ClickKeys keys, out string reason, out string detail)
     {
         keys = default; reason = ""; detail = "";
@@ -116,15 +154,22 @@ internal static class ClickParser
         return true;
     }
 
-    public static ClickRow Row(RawLogReader r, in ClickKeys k, long msAfterRequest) =>
-        new(r.LineNumber, r.FieldSpan(0).Trim().ToString(), k.TsMs, k.OffsetMinutes, r.FieldSpan(1).Trim().ToString(), k.Cid, k.Position,
-            msAfterRequest);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ClickRow Row<TRow>(RawLogReader r, in ClickKeys k, long msAfterRequest, RowBatch<TRow> batch) =>
+        new(r.LineNumber, batch.Append(r.FieldUtf8Trimmed(0)), batch.AppendUtc(k.TsMs), k.TsMs, k.OffsetMinutes, batch.Append(r.FieldUtf8Trimmed(1)),
+            k.Cid, k.Position, msAfterRequest);
 
     /// <summary>Every column but run_id (see <see cref="RequestParser.Write"/>).</summary>
-    public static void Write(StagingWriter w, in ClickRow row)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Write(StagingWriter w, byte[] text, in ClickRow row)
     {
-        w.Text(row.SearchId); w.Text(LogTimestamp.FormatUtc(row.TsMs)); w.Long(row.Cid); w.Int(row.Position);
-        w.Text(row.TsOriginal); w.Text(LogTimestamp.FormatOffset(row.OffsetMinutes)); w.Long(row.TsMs);
+        w.Utf8(text, row.SearchId.Offset, row.SearchId.Length);
+        w.Utf8(text, row.TsUtc.Offset, row.TsUtc.Length);
+        w.Long(row.Cid); w.Int(row.Position);
+        w.Utf8(text, row.TsOriginal.Offset, row.TsOriginal.Length);
+        var offset = LogTimestamp.FormatOffsetUtf8(row.OffsetMinutes);
+        w.Utf8(offset, 0, offset.Length);
+        w.Long(row.TsMs);
         w.Real(row.MsAfterRequest / 1000.0); w.Long(row.Line);
         w.EndRow();
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Workbook.SearchLogs;
 
 /// <summary>What happens to a readable click (<see cref="Resolution.Click"/>).</summary>
@@ -58,6 +59,7 @@ internal sealed class Resolution
         return fate;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Resolution Resolve(LogIndex<RequestEntry> requests, LogIndex<ClickEntry> clicks, CancellationToken ct)
     {
         var res = new Resolution(requests.MaxLine, clicks.MaxLine);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Workbook.SearchLogs;
 
 /// <summary>
@@ -8,15 +9,23 @@ namespace Workbook.SearchLogs;
 /// </summary>
 internal sealed class RequestDecider(Resolution resolution) : IRowDecider<RequestRow>
 {
+    /// <summary>The fields a merged copy is compared on, as text: only rows of a search_id logged more than once.</summary>
+    private sealed record Copy(long Line, string SearchId, string Query, long TsMs, string TsOriginal, long Cuid, long Total)
+    {
+        public static Copy Of(RawLogReader r, in RequestKeys k) =>
+            new(r.LineNumber, r.FieldSpan(0).Trim().ToString(), r.Field(1), k.TsMs, r.FieldSpan(2).Trim().ToString(), k.Cuid, k.Total);
+    }
+
     private readonly RequestParser _parser = new();
-    private readonly Dictionary<int, (RequestRow Row, int Remaining)> _kept = [];
-    private readonly Dictionary<int, List<(RequestRow Row, string Raw)>> _waiting = [];
+    private readonly Dictionary<int, (Copy Row, int Remaining)> _kept = [];
+    private readonly Dictionary<int, List<(Copy Row, string Raw)>> _waiting = [];
 
     public RawLogSource Source => RawLogSource.Requests;
     public TableSchema Schema { get; } = WithoutRunId(CleanSchema.Request, "stg_request");
 
     internal static TableSchema WithoutRunId(TableSchema s, string name) => new(name, s.Columns.Where(c => c.Name != "run_id").ToList());
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decide(RawLogReader r, RowBatch<RequestRow> batch)
     {
         if (r.Problem != null)
@@ -32,21 +41,21 @@ internal sealed class RequestDecider(Resolution resolution) : IRowDecider<Reques
         var line = (int)r.LineNumber;
         if (resolution.Request(line, out var keptLine, out var copies))
         {
-            var row = _parser.Row(r, keys);
-            batch.Add(row);
+            batch.Add(_parser.Row(r, keys, batch));
             if (copies == 0) return;
+            var kept = Copy.Of(r, keys);
             if (_waiting.Remove(line, out var early))
-                foreach (var (copy, raw) in early) batch.Rejects.Add(Merged(copy, raw, row));
+                foreach (var (copy, raw) in early) batch.Rejects.Add(Merged(copy, raw, kept));
             var remaining = copies - (early?.Count ?? 0);
-            if (remaining > 0) _kept[line] = (row, remaining);
+            if (remaining > 0) _kept[line] = (kept, remaining);
             return;
         }
-        var merged = _parser.Row(r, keys, normalize: false);
-        if (_kept.TryGetValue(keptLine, out var kept))
+        var merged = Copy.Of(r, keys);
+        if (_kept.TryGetValue(keptLine, out var k))
         {
-            batch.Rejects.Add(Merged(merged, r.RawLine, kept.Row));
-            if (kept.Remaining == 1) _kept.Remove(keptLine);
-            else _kept[keptLine] = (kept.Row, kept.Remaining - 1);
+            batch.Rejects.Add(Merged(merged, r.RawLine, k.Row));
+            if (k.Remaining == 1) _kept.Remove(keptLine);
+            else _kept[keptLine] = (k.Row, k.Remaining - 1);
         }
         else
         {
@@ -55,7 +64,7 @@ internal sealed class RequestDecider(Resolution resolution) : IRowDecider<Reques
         }
     }
 
-    private static RejectRow Merged(in RequestRow d, string raw, in RequestRow k)
+    private static RejectRow Merged(Copy d, string raw, Copy k)
     {
         if (d.SearchId != k.SearchId)
             throw new InvalidOperationException(
@@ -75,7 +84,7 @@ internal sealed class RequestDecider(Resolution resolution) : IRowDecider<Reques
                 $"{_waiting.Count + _kept.Count} request groups were left incomplete: the file changed between the passes");
     }
 
-    public void Write(StagingWriter writer, in RequestRow row) => RequestParser.Write(writer, row);
+    public void Write(StagingWriter writer, byte[] text, in RequestRow row) => RequestParser.Write(writer, text, row);
     public long LineOf(in RequestRow row) => row.Line;
 }
 
@@ -86,6 +95,7 @@ internal sealed class ClickDecider(Resolution resolution) : IRowDecider<ClickRow
     public RawLogSource Source => RawLogSource.Clicks;
     public TableSchema Schema { get; } = RequestDecider.WithoutRunId(CleanSchema.Click, "stg_click");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decide(RawLogReader r, RowBatch<ClickRow> batch)
     {
         if (r.Problem != null)
@@ -101,7 +111,7 @@ internal sealed class ClickDecider(Resolution resolution) : IRowDecider<ClickRow
         var fate = resolution.Click(r.LineNumber, out var refLine, out var ms);
         if (fate == ClickFate.Kept)
         {
-            batch.Add(ClickParser.Row(r, keys, ms));
+            batch.Add(ClickParser.Row(r, keys, ms, batch));
             return;
         }
         var id = r.FieldSpan(0).Trim().ToString();
@@ -118,6 +128,6 @@ internal sealed class ClickDecider(Resolution resolution) : IRowDecider<ClickRow
     }
 
     public void Finish() { }
-    public void Write(StagingWriter writer, in ClickRow row) => ClickParser.Write(writer, row);
+    public void Write(StagingWriter writer, byte[] text, in ClickRow row) => ClickParser.Write(writer, text, row);
     public long LineOf(in ClickRow row) => row.Line;
 }

@@ -17,6 +17,7 @@ internal readonly struct SearchIdKey(ulong a, uint b) : IEquatable<SearchIdKey>,
     private readonly ulong _a = a;
     private readonly uint _b = b;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SearchIdKey Of(ReadOnlySpan<char> id)
     {
         var bytes = MemoryMarshal.AsBytes(id);
@@ -112,6 +113,7 @@ internal sealed class LogIndex<T> where T : struct, IComparable<T>
 
     public delegate bool TryEntry(RawLogReader reader, int line, out T entry);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LogIndex<T> Build(string path, RawLogSource source, TryEntry tryEntry, CancellationToken ct)
     {
         using var r = new RawLogReader(path, source);

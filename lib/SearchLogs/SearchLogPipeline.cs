@@ -191,6 +191,8 @@ public static class SearchLogPipeline
         // The sorted indexes are not needed any more; the decisions (a quarter of their size) are.
         run.Requests = null;
         run.Clicks = null;
+        // Give their ~60% of the index memory back before the write pass allocates: the peak is here, not later.
+        GC.Collect();
         return run.Resolution.KeptRequests + run.Resolution.KeptClicks;
     }
 
