@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 
@@ -24,6 +25,15 @@ internal sealed class RowBatch<TRow>
     private int _textLength;
     public bool Full => Count == Size || Rejects.Count >= Size;
     public void Add(in TRow row) => Rows[Count++] = row;
+
+    /// <summary>Empties the batch for reuse (its arrays are large-object-heap sized: reusing them keeps the GC quiet).</summary>
+    public RowBatch<TRow> Reset()
+    {
+        Count = 0;
+        _textLength = 0;
+        Rejects.Clear();
+        return this;
+    }
 
     public TextRef Append(ReadOnlySpan<byte> utf8)
     {
@@ -78,6 +88,9 @@ internal static class CleanTableWriter
         var dialect = SqlDialect.Of(connection);
         var channel = Channel.CreateBounded<RowBatch<TRow>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         long rowsRead = 0, lineSum = 0;
+        // Batches go back to the producer once the writer has bound and run every row of them (it binds 64 rows at a
+        // time, so a batch's text must outlive the batch by up to one statement).
+        var pool = new ConcurrentQueue<RowBatch<TRow>>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         var producer = Task.Run(async () =>
@@ -88,6 +101,7 @@ internal static class CleanTableWriter
                 if (reader.FileLength != indexedFile.Length || reader.FileWriteTimeUtc != indexedFile.WriteTimeUtc)
                     throw new SearchLogFormatException(path, 0, null, "the file changed while the pipeline was running");
                 var batch = new RowBatch<TRow>();
+                RowBatch<TRow> Next() => pool.TryDequeue(out var b) ? b.Reset() : new RowBatch<TRow>();
                 while (reader.Read())
                 {
                     rowsRead++;
@@ -96,7 +110,7 @@ internal static class CleanTableWriter
                     if (batch.Full)
                     {
                         await channel.Writer.WriteAsync(batch, stop.Token);
-                        batch = new RowBatch<TRow>();
+                        batch = Next();
                     }
                 }
                 decider.Finish();
@@ -123,6 +137,7 @@ internal static class CleanTableWriter
                 SearchLogDatabase.Execute(connection, dialect.CreateTable(rejectedSchema, rejectedTable), tx);
             }
             var held = new List<RejectRow>();
+            var written = new Queue<(RowBatch<TRow> Batch, long RowsUpTo)>();
             using (var cleanWriter = StagingWriter.Create(connection, tx, cleanTable, decider.Schema.ColumnNames.ToList()))
             using (var rejectWriter = dialect.IsSqlite ? StagingWriter.Create(connection, tx, rejectedTable, rejectedSchema.ColumnNames.ToList()) : null)
             {
@@ -140,6 +155,8 @@ internal static class CleanTableWriter
                         if (rejectWriter != null) WriteReject(rejectWriter, decider.Source.Name, r);
                         else held.Add(r);
                     }
+                    written.Enqueue((batch, cleanWriter.Rows));
+                    while (written.Count > 0 && written.Peek().RowsUpTo <= cleanWriter.RowsDone) pool.Enqueue(written.Dequeue().Batch);
                 }
                 cleanWriter.Complete();
                 rejectWriter?.Complete();

@@ -164,9 +164,20 @@ public static class SearchLogPipeline
             new(WriteRequests, [Resolve], "parse search_request.csv in full; write each row once into stg_search_request or stg_rejected_rows",
                 Do((r, ct) => Write(r, new RequestDecider(r.Resolution!), CleaningSteps.StageRequest, createRejected: true, ct))),
             new(WriteClicks, [WriteRequests], "parse search_result_interaction.csv in full; write each row once into stg_clean_click or stg_rejected_rows",
-                Do((r, ct) => Write(r, new ClickDecider(r.Resolution!), CleaningSteps.StageClick, createRejected: false, ct))),
+                Do(async (r, ct) =>
+                {
+                    var rows = await Write(r, new ClickDecider(r.Resolution!), CleaningSteps.StageClick, createRejected: false, ct);
+                    r.Resolution = null; // the decisions are spent: their memory goes to the index builds in verify
+                    GC.Collect();
+                    return rows;
+                })),
             new(Verify, [WriteClicks], "build the unique keys; check raw = clean + rejected per source (rows and line numbers), clicks after their request",
-                Do((r, _) => WithConnection(r, c => VerifyStaged(r, c)))),
+                Do((r, _) => WithConnection(r, c =>
+                {
+                    // A larger cache lets SQLite sort the index keys in memory instead of merging runs through temp files.
+                    if (c is SqliteConnection) SearchLogDatabase.Execute(c, "PRAGMA cache_size = -131072");
+                    return VerifyStaged(r, c);
+                }))),
             new(Publish, [Verify], "swap the staged tables in as the clean tables and rejected_rows in one transaction",
                 Do((r, _) => WithConnection(r, c =>
                 {

@@ -15,6 +15,8 @@ namespace Workbook.SearchLogs;
 public abstract class StagingWriter : IDisposable
 {
     public long Rows { get; protected set; }
+    /// <summary>Rows already handed to the database: the buffers of the values given for them may be reused.</summary>
+    public virtual long RowsDone => Rows;
 
     public static StagingWriter Create(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns) =>
         connection switch
@@ -80,6 +82,8 @@ public abstract class StagingWriter : IDisposable
             if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE))
                 throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_connection.Handle).utf8_to_string()}' inserting into {_table}.", rc);
         }
+
+        public override long RowsDone => Rows - _row;
 
         public override void Text(string? value) { _kinds[_slot] = value == null ? Kind.Null : Kind.Text; _texts[_slot++] = value; }
         public override void Utf8(byte[] buffer, int offset, int length)
