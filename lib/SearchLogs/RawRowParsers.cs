@@ -114,26 +114,10 @@ internal sealed class RequestParser
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(StagingWriter w, byte[] text, in RequestRow row)
     {
-        w.Utf8(text, row.SearchId.Offset, row.SearchId.Length);
-        w.Utf8(text, row.Query.Offset, row.Query.Length);
-        w.Utf8(text, row.TsUtc.Offset, row.TsUtc.Length);
-        w.Long(row.Cuid); w.Long(row.Total);
-        w.Utf8(text, row.TsOriginal.Offset, row.TsOriginal.Length);
-        var offset = LogTimestamp.FormatOffsetUtf8(row.OffsetMinutes);
-        w.Utf8(offset, 0, offset.Length);
-        w.Long(row.TsMs);
-        if (row.Normalized is { } n)
-        {
-            w.Utf8(n.Text, 0, n.Text.Length);
-            w.Utf8(n.Kind, 0, n.Kind.Length);
-            w.Int(n.MojibakeRepaired ? 1 : 0);
-        }
-        else
-        {
-            w.Utf8(text, row.Query.Offset, row.Query.Length);
-            w.Utf8(SearchKind, 0, SearchKind.Length);
-            w.Int(0);
-        }
+        w.Utf8(text, row.SearchId); w.Utf8(text, row.Query); w.Utf8(text, row.TsUtc); w.Long(row.Cuid); w.Long(row.Total);
+        w.Utf8(text, row.TsOriginal); w.Utf8(LogTimestamp.FormatOffsetUtf8(row.OffsetMinutes)); w.Long(row.TsMs);
+        if (row.Normalized is { } n) { w.Utf8(n.Text); w.Utf8(n.Kind); w.Int(n.MojibakeRepaired ? 1 : 0); }
+        else { w.Utf8(text, row.Query); w.Utf8(SearchKind); w.Int(0); }
         w.Long(row.Line);
         w.EndRow();
     }
@@ -163,13 +147,8 @@ internal static class ClickParser
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(StagingWriter w, byte[] text, in ClickRow row)
     {
-        w.Utf8(text, row.SearchId.Offset, row.SearchId.Length);
-        w.Utf8(text, row.TsUtc.Offset, row.TsUtc.Length);
-        w.Long(row.Cid); w.Int(row.Position);
-        w.Utf8(text, row.TsOriginal.Offset, row.TsOriginal.Length);
-        var offset = LogTimestamp.FormatOffsetUtf8(row.OffsetMinutes);
-        w.Utf8(offset, 0, offset.Length);
-        w.Long(row.TsMs);
+        w.Utf8(text, row.SearchId); w.Utf8(text, row.TsUtc); w.Long(row.Cid); w.Int(row.Position);
+        w.Utf8(text, row.TsOriginal); w.Utf8(LogTimestamp.FormatOffsetUtf8(row.OffsetMinutes)); w.Long(row.TsMs);
         w.Real(row.MsAfterRequest / 1000.0); w.Long(row.Line);
         w.EndRow();
     }

@@ -23,21 +23,27 @@ internal sealed class RequestDecider(Resolution resolution) : IRowDecider<Reques
     public RawLogSource Source => RawLogSource.Requests;
     public TableSchema Schema { get; } = WithoutRunId(CleanSchema.Request, "stg_request");
 
+    /// <summary>True (and the row rejected) when the reader found the record itself damaged.</summary>
+    internal static bool Unreadable<TRow>(RawLogReader r, RowBatch<TRow> batch)
+    {
+        if (r.Problem == null) return false;
+        batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, r.Problem, r.ProblemDetail));
+        return true;
+    }
+
+    /// <summary><paramref name="parsed"/>; when false the row is rejected with the parser's reason.</summary>
+    internal static bool Readable<TRow>(bool parsed, RawLogReader r, RowBatch<TRow> batch, string reason, string detail)
+    {
+        if (!parsed) batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, reason, detail));
+        return parsed;
+    }
+
     internal static TableSchema WithoutRunId(TableSchema s, string name) => new(name, s.Columns.Where(c => c.Name != "run_id").ToList());
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decide(RawLogReader r, RowBatch<RequestRow> batch)
     {
-        if (r.Problem != null)
-        {
-            batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, r.Problem, r.ProblemDetail));
-            return;
-        }
-        if (!RequestParser.TryKeys(r, out var keys, out var reason, out var detail))
-        {
-            batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, reason, detail));
-            return;
-        }
+        if (Unreadable(r, batch) || !Readable(RequestParser.TryKeys(r, out var keys, out var reason, out var detail), r, batch, reason, detail)) return;
         var line = (int)r.LineNumber;
         if (resolution.Request(line, out var keptLine, out var copies))
         {
@@ -98,16 +104,8 @@ internal sealed class ClickDecider(Resolution resolution) : IRowDecider<ClickRow
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decide(RawLogReader r, RowBatch<ClickRow> batch)
     {
-        if (r.Problem != null)
-        {
-            batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, r.Problem, r.ProblemDetail));
-            return;
-        }
-        if (!ClickParser.TryKeys(r, out var keys, out var reason, out var detail))
-        {
-            batch.Rejects.Add(new RejectRow(r.LineNumber, r.RawLine, reason, detail));
-            return;
-        }
+        if (RequestDecider.Unreadable(r, batch)
+            || !RequestDecider.Readable(ClickParser.TryKeys(r, out var keys, out var reason, out var detail), r, batch, reason, detail)) return;
         var fate = resolution.Click(r.LineNumber, out var refLine, out var ms);
         if (fate == ClickFate.Kept)
         {

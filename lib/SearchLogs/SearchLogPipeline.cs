@@ -143,21 +143,9 @@ public static class SearchLogPipeline
         return new TaskGraph(
         [
             new(IndexRequests, [], "stream search_request.csv: per readable row its search_id key, ts and line (24 bytes), sorted",
-                Do((r, ct) => Task.Run(() =>
-                {
-                    r.Requests = LogIndex.Requests(r.PathOf(RawLogSource.Requests), ct);
-                    r.Raw[CleanSchema.RequestSource] = (r.Requests.RowsRead, r.Requests.LineSum);
-                    r.Files[CleanSchema.RequestSource] = (r.Requests.FileLength, r.Requests.FileWriteTimeUtc);
-                    return r.Requests.RowsRead;
-                }, ct))),
+                Do((r, ct) => Task.Run(() => Indexed(r, r.Requests = LogIndex.Requests(r.PathOf(RawLogSource.Requests), ct), CleanSchema.RequestSource), ct))),
             new(IndexClicks, [], "stream search_result_interaction.csv: per readable row its key, cid, position, ts and line (36 bytes), sorted",
-                Do((r, ct) => Task.Run(() =>
-                {
-                    r.Clicks = LogIndex.Clicks(r.PathOf(RawLogSource.Clicks), ct);
-                    r.Raw[CleanSchema.ClickSource] = (r.Clicks.RowsRead, r.Clicks.LineSum);
-                    r.Files[CleanSchema.ClickSource] = (r.Clicks.FileLength, r.Clicks.FileWriteTimeUtc);
-                    return r.Clicks.RowsRead;
-                }, ct))),
+                Do((r, ct) => Task.Run(() => Indexed(r, r.Clicks = LogIndex.Clicks(r.PathOf(RawLogSource.Clicks), ct), CleanSchema.ClickSource), ct))),
             new(Resolve, [IndexRequests, IndexClicks],
                 "decide every row from the indexes: which request copy and which click is kept, and why each other row is rejected",
                 Do((r, ct) => Task.Run(() => ResolveRows(r, ct), ct))),
@@ -167,15 +155,13 @@ public static class SearchLogPipeline
                 Do(async (r, ct) =>
                 {
                     var rows = await Write(r, new ClickDecider(r.Resolution!), CleaningSteps.StageClick, createRejected: false, ct);
-                    r.Resolution = null; // the decisions are spent: their memory goes to the index builds in verify
-                    GC.Collect();
+                    r.Resolution = null; // the decisions are spent: their memory goes to SQLite's index builds in verify
+                    ReturnMemory();
                     return rows;
                 })),
             new(Verify, [WriteClicks], "build the unique keys; check raw = clean + rejected per source (rows and line numbers), clicks after their request",
                 Do((r, _) => WithConnection(r, c =>
                 {
-                    // A larger cache lets SQLite sort the index keys in memory instead of merging runs through temp files.
-                    if (c is SqliteConnection) SearchLogDatabase.Execute(c, "PRAGMA cache_size = -131072");
                     return VerifyStaged(r, c);
                 }))),
             new(Publish, [Verify], "swap the staged tables in as the clean tables and rejected_rows in one transaction",
@@ -194,6 +180,14 @@ public static class SearchLogPipeline
         return Task.FromResult(body(c));
     }
 
+    /// <summary>Records what the index pass counted in the raw file (for verify) and the file's identity (for the write pass).</summary>
+    private static long Indexed<T>(RunState run, LogIndex<T> index, string source) where T : struct, IComparable<T>
+    {
+        run.Raw[source] = (index.RowsRead, index.LineSum);
+        run.Files[source] = (index.FileLength, index.FileWriteTimeUtc);
+        return index.RowsRead;
+    }
+
     private static long ResolveRows(RunState run, CancellationToken ct)
     {
         var (requests, clicks) = (run.Requests!, run.Clicks!);
@@ -202,10 +196,14 @@ public static class SearchLogPipeline
         // The sorted indexes are not needed any more; the decisions (a quarter of their size) are.
         run.Requests = null;
         run.Clicks = null;
-        // Give their ~60% of the index memory back before the write pass allocates: the peak is here, not later.
-        GC.Collect();
+        // Give their ~85% of the index memory back to the system before the write pass and SQLite allocate.
+        ReturnMemory();
         return run.Resolution.KeptRequests + run.Resolution.KeptClicks;
     }
+
+    /// <summary>A full, compacting collection that also decommits the freed memory, so the peak resident size is the
+    /// larger of the index phase and the SQLite phase rather than their sum.</summary>
+    private static void ReturnMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private static async Task<long> Write<TRow>(RunState run, IRowDecider<TRow> decider, string table, bool createRejected, CancellationToken ct)
     {

@@ -30,6 +30,8 @@ public abstract class StagingWriter : IDisposable
     /// <summary>UTF-8 text in <paramref name="buffer"/>, which must stay unchanged until <see cref="Complete"/>
     /// (rows are bound in batches).</summary>
     public abstract void Utf8(byte[] buffer, int offset, int length);
+    internal void Utf8(byte[] arena, TextRef text) => Utf8(arena, text.Offset, text.Length);
+    public void Utf8(byte[] whole) => Utf8(whole, 0, whole.Length);
     public abstract void Long(long value);
     public abstract void Int(int value);
     public abstract void Real(double? value);
