@@ -300,15 +300,24 @@ public sealed class RawLogReader : IDisposable
         _fieldLength[_fieldCount++] = length;
     }
 
-    /// <summary>A rough record count for sizing arrays: the file length over the mean length of its first lines.</summary>
+    /// <summary>A record count for sizing arrays: the file length over the mean line length of its first and last
+    /// 256 KB (lines get longer down the file as the index column gains digits), plus 1%.</summary>
     public static long EstimateRecords(string path)
     {
-        var length = new FileInfo(path).Length;
         using var f = File.OpenRead(path);
-        var head = new byte[(int)Math.Min(length, 1 << 18)];
-        f.ReadExactly(head);
-        var lines = head.AsSpan().Count((byte)'\n');
-        return lines == 0 ? 16 : (long)(length / (head.Length / (double)lines) * 1.05) + 1024;
+        var length = f.Length;
+        var sample = (int)Math.Min(length, 1 << 18);
+        var buffer = new byte[sample];
+        f.ReadExactly(buffer);
+        var lines = buffer.AsSpan().Count((byte)'\n');
+        if (length > 2L * sample)
+        {
+            f.Seek(-sample, SeekOrigin.End);
+            f.ReadExactly(buffer);
+            lines += buffer.AsSpan().Count((byte)'\n');
+            sample *= 2;
+        }
+        return lines == 0 ? 16 : (long)(length / (sample / (double)lines) * 1.01) + 1024;
     }
 
     public void Dispose() => _stream.Dispose();

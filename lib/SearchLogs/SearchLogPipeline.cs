@@ -148,7 +148,14 @@ public static class SearchLogPipeline
                 Do((r, ct) => Task.Run(() => Indexed(r, r.Clicks = LogIndex.Clicks(r.PathOf(RawLogSource.Clicks), ct), CleanSchema.ClickSource), ct))),
             new(Resolve, [IndexRequests, IndexClicks],
                 "decide every row from the indexes: which request copy and which click is kept, and why each other row is rejected",
-                Do((r, ct) => Task.Run(() => ResolveRows(r, ct), ct))),
+                Do((r, ct) => Task.Run(() =>
+                {
+                    var rows = ResolveRows(r, ct);
+                    // Out here, no frame still points at the sorted indexes: give their memory back to the system
+                    // before the write pass and SQLite allocate.
+                    ReturnMemory();
+                    return rows;
+                }, ct))),
             new(WriteRequests, [Resolve], "parse search_request.csv in full; write each row once into stg_search_request or stg_rejected_rows",
                 Do((r, ct) => Write(r, new RequestDecider(r.Resolution!), CleaningSteps.StageRequest, createRejected: true, ct))),
             new(WriteClicks, [WriteRequests], "parse search_result_interaction.csv in full; write each row once into stg_clean_click or stg_rejected_rows",
@@ -196,11 +203,9 @@ public static class SearchLogPipeline
         var (requests, clicks) = (run.Requests!, run.Clicks!);
         run.Resolution = Resolution.Resolve(requests, clicks, ct);
         run.Memory = new IndexMemory(requests.Count, requests.Bytes, clicks.Count, clicks.Bytes, run.Resolution.Bytes);
-        // The sorted indexes are not needed any more; the decisions (a quarter of their size) are.
+        // The sorted indexes are not needed any more; the decisions (a sixth of their size) are.
         run.Requests = null;
         run.Clicks = null;
-        // Give their ~85% of the index memory back to the system before the write pass and SQLite allocate.
-        ReturnMemory();
         return run.Resolution.KeptRequests + run.Resolution.KeptClicks;
     }
 
