@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 namespace Workbook.SearchLogs;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace Workbook.SearchLogs;
 public static class LogTimestamp
 {
     /// <summary>Null when <paramref name="text"/> parses; otherwise why not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? TryParse(ReadOnlySpan<char> text, out long unixMs, out int offsetMinutes)
     {
         unixMs = 0; offsetMinutes = 0;
@@ -63,18 +66,34 @@ public static class LogTimestamp
     }
 
     /// <summary>"2020-03-10T13:24:31.000Z".</summary>
-    public static string FormatUtc(long unixMs)
+    public static string FormatUtc(long unixMs) => string.Create(24, unixMs, static (span, ms) => Format(span, ms));
+
+    /// <summary>The same 24 characters as <see cref="FormatUtc(long)"/>, as UTF-8 (ASCII) bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void FormatUtc(long unixMs, Span<byte> utf8) => Format(utf8, unixMs);
+
+    private static void Format<T>(Span<T> span, long unixMs) where T : struct, IBinaryInteger<T>
     {
         var t = DateTime.UnixEpoch.AddMilliseconds(unixMs);
-        return string.Create(24, t, static (span, t) =>
-        {
-            Write(span, 0, t.Year, 4); span[4] = '-'; Write(span, 5, t.Month, 2); span[7] = '-'; Write(span, 8, t.Day, 2);
-            span[10] = 'T'; Write(span, 11, t.Hour, 2); span[13] = ':'; Write(span, 14, t.Minute, 2); span[16] = ':';
-            Write(span, 17, t.Second, 2); span[19] = '.'; Write(span, 20, t.Millisecond, 3); span[23] = 'Z';
-        });
+        Write(span, 0, t.Year, 4); span[4] = T.CreateTruncating('-'); Write(span, 5, t.Month, 2); span[7] = T.CreateTruncating('-');
+        Write(span, 8, t.Day, 2); span[10] = T.CreateTruncating('T'); Write(span, 11, t.Hour, 2); span[13] = T.CreateTruncating(':');
+        Write(span, 14, t.Minute, 2); span[16] = T.CreateTruncating(':'); Write(span, 17, t.Second, 2); span[19] = T.CreateTruncating('.');
+        Write(span, 20, t.Millisecond, 3); span[23] = T.CreateTruncating('Z');
     }
 
     private static readonly string[] OffsetCache = new string[14 * 60 * 2 + 1];
+
+    private static readonly byte[]?[] OffsetUtf8Cache = new byte[14 * 60 * 2 + 1][];
+
+    /// <summary><see cref="FormatOffset"/> as UTF-8 bytes, cached (callers must not change them).</summary>
+    internal static byte[] FormatOffsetUtf8(int offsetMinutes)
+    {
+        var slot = offsetMinutes + 14 * 60;
+        if ((uint)slot < (uint)OffsetUtf8Cache.Length && OffsetUtf8Cache[slot] is { } cached) return cached;
+        var bytes = System.Text.Encoding.ASCII.GetBytes(FormatOffset(offsetMinutes));
+        if ((uint)slot < (uint)OffsetUtf8Cache.Length) OffsetUtf8Cache[slot] = bytes;
+        return bytes;
+    }
 
     /// <summary>"-04:00", "+05:30", "+00:00".</summary>
     public static string FormatOffset(int offsetMinutes)
@@ -99,8 +118,8 @@ public static class LogTimestamp
         return true;
     }
 
-    private static void Write(Span<char> span, int at, int value, int width)
+    private static void Write<T>(Span<T> span, int at, int value, int width) where T : struct, IBinaryInteger<T>
     {
-        for (var k = width - 1; k >= 0; k--) { span[at + k] = (char)('0' + value % 10); value /= 10; }
+        for (var k = width - 1; k >= 0; k--) { span[at + k] = T.CreateTruncating('0' + value % 10); value /= 10; }
     }
 }

@@ -13,10 +13,22 @@ public sealed record SourceSummary(string Source, long RowsIn, long Clean, long 
 /// <summary>An invariant the verify task checked on the staged tables before publishing them.</summary>
 public sealed record InvariantCheck(string Name, bool Passed, string Detail);
 
+/// <summary>What the in-memory indexes cost: entries and bytes (capacity, not just the used part) of the two sorted
+/// indexes, and the per-line decisions kept for the write pass.</summary>
+public sealed record IndexMemory(long Requests, long RequestBytes, long Clicks, long ClickBytes, long DecisionBytes)
+{
+    public double RequestBytesPerRow => RequestBytes / (double)Math.Max(1, Requests);
+    public double ClickBytesPerRow => ClickBytes / (double)Math.Max(1, Clicks);
+    public long TotalBytes => RequestBytes + ClickBytes + DecisionBytes;
+}
+
 public sealed record PipelineSummary(
     string RunId, DatabaseBackend Backend, string Database, bool Succeeded, string? Error,
     IReadOnlyList<SourceSummary> Sources, IReadOnlyList<InvariantCheck> Checks, IReadOnlyList<TaskResult> Tasks, TimeSpan Elapsed)
 {
+    /// <summary>Memory of the indexes (null when the run stopped before them).</summary>
+    public IndexMemory? Memory { get; init; }
+
     /// <summary>True when the run stopped on a problem with a whole file (missing file or column, wrong header).</summary>
     public bool StructuralFailure => Tasks.Any(t => t.Exception is SearchLogFormatException);
 

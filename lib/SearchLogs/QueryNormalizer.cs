@@ -58,6 +58,28 @@ public static partial class QueryNormalizer
             : new NormalizedQuery(folded, QueryKind.Search, repaired);
     }
 
+    /// <summary>
+    /// True when <see cref="Normalize"/> would return <paramref name="utf8"/> unchanged as a <see cref="QueryKind.Search"/>:
+    /// lower-case ASCII letters and digits in words separated by single spaces. Most queries are like that; the
+    /// pipeline skips the full normalization (and its cache lookup) for them.
+    /// </summary>
+    public static bool IsAlreadyNormal(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty || utf8[0] == ' ' || utf8[^1] == ' ') return false;
+        var previousSpace = false;
+        foreach (var b in utf8)
+        {
+            if (b == ' ')
+            {
+                if (previousSpace) return false;
+                previousSpace = true;
+            }
+            else if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9') previousSpace = false;
+            else return false;
+        }
+        return true;
+    }
+
     // One or more non-space tokens; an e-mail is the whole query, so "mail me at a@b.com" stays a search.
     [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[a-z]{2,}$", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();

@@ -1,39 +1,48 @@
+using System.Runtime.CompilerServices;
+using System.Globalization;
+
 namespace Workbook.SearchLogs;
 
-/// <summary>A raw row that cannot be kept, with the reason the loader found.</summary>
-internal readonly record struct LoadReject(long Line, string RawLine, string Reason, string Detail);
+/// <summary>The fields of a request the cleaning rules decide on, parsed without allocating.</summary>
+internal readonly record struct RequestKeys(SearchIdKey Id, long TsMs, int OffsetMinutes, long Cuid, long Total);
 
-/// <summary>Turns one CSV record into a typed staging row, or says why it cannot (first problem wins, naming the field).</summary>
-internal interface IRawRowParser<TRow>
-{
-    RawLogSource Source { get; }
-    TableSchema StagingSchema { get; }
-    bool TryParse(RawLogReader reader, out TRow row, out string reason, out string detail);
-    /// <summary>Every column but run_id, which the loader adds afterwards as a constant default (no per-row cost).</summary>
-    void Write(StagingWriter writer, in TRow row);
-}
+/// <summary>The fields of a click the cleaning rules decide on, parsed without allocating.</summary>
+internal readonly record struct ClickKeys(SearchIdKey Id, long TsMs, int OffsetMinutes, long Cid, int Position);
 
+/// <summary>A clean request ready to write: text values are slices of the batch's UTF-8 arena.</summary>
 internal readonly record struct RequestRow(
-    long Line, string SearchId, string Query, long TsMs, int OffsetMinutes, string TsOriginal, long Cuid, long Total,
-    NormalizedQuery Normalized);
+    long Line, TextRef SearchId, TextRef Query, TextRef TsUtc, long TsMs, int OffsetMinutes, TextRef TsOriginal, long Cuid, long Total,
+    NormalizedText? Normalized);
 
-internal readonly record struct ClickRow(long Line, string SearchId, long TsMs, int OffsetMinutes, string TsOriginal, long Cid, int Position);
+/// <summary>A clean click ready to write (see <see cref="RequestRow"/>).</summary>
+internal readonly record struct ClickRow(
+    long Line, TextRef SearchId, TextRef TsUtc, long TsMs, int OffsetMinutes, TextRef TsOriginal, long Cid, int Position, long MsAfterRequest);
 
+/// <summary>A normalized query with its text and kind as UTF-8, cached per distinct raw query.</summary>
+internal sealed record NormalizedText(byte[] Text, byte[] Kind, bool MojibakeRepaired);
+
+/// <summary>
+/// Field rules shared by the index pass and the write pass, so both accept and reject exactly the same rows: a
+/// required field must not be empty once trimmed; a timestamp needs a UTC offset; ids, counts and positions are
+/// non-negative whole numbers. The first problem wins and names the field.
+/// </summary>
 internal static class FieldParsing
 {
-    public static bool Required(RawLogReader r, int column, out string value, ref string reason, ref string detail)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool Required(RawLogReader r, int column, out ReadOnlySpan<char> value, ref string reason, ref string detail)
     {
-        value = r.Field(column).Trim();
+        value = r.FieldSpan(column).Trim();
         if (value.Length > 0) return true;
         reason = RejectReason.MissingField;
         detail = $"field '{r.Source.Columns[column]}' is empty";
         return false;
     }
 
-    public static bool Timestamp(RawLogReader r, int column, out string text, out long unixMs, out int offset, ref string reason, ref string detail)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool Timestamp(RawLogReader r, int column, out long unixMs, out int offset, ref string reason, ref string detail)
     {
         unixMs = 0; offset = 0;
-        if (!Required(r, column, out text, ref reason, ref detail)) return false;
+        if (!Required(r, column, out var text, ref reason, ref detail)) return false;
         var why = LogTimestamp.TryParse(text, out unixMs, out offset);
         if (why == null) return true;
         reason = RejectReason.BadTimestamp;
@@ -42,81 +51,105 @@ internal static class FieldParsing
     }
 
     /// <summary>A non-negative whole number (ids, counts and positions); "12.0", "-3", "1e5" and "abc" are not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Count(RawLogReader r, int column, long max, out long value, ref string reason, ref string detail)
     {
         value = 0;
         if (!Required(r, column, out var text, ref reason, ref detail)) return false;
-        if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value <= max)
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value <= max)
             return true;
         reason = RejectReason.BadNumber;
         detail = $"field '{r.Source.Columns[column]}': '{Clip(text)}' is not a whole number from 0 to {max}";
         return false;
     }
 
-    private static string Clip(string s) => s.Length <= 60 ? s : s[..57] + "...";
+    private static string Clip(ReadOnlySpan<char> s) => s.Length <= 60 ? s.ToString() : string.Concat(s[..57], "...");
 }
 
-internal sealed class RequestParser : IRawRowParser<RequestRow>
+/// <summary>Requests: <c>search_id, search_query, ts, cuid, total</c>.</summary>
+internal sealed class RequestParser
 {
     // Real query logs repeat their head queries constantly; normalizing each distinct text once saves most of the work.
     private const int CacheLimit = 200_000;
-    private readonly Dictionary<string, NormalizedQuery> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NormalizedText> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NormalizedText>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private static readonly byte[][] KindNames = Enum.GetNames<QueryKind>().Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
 
-    public RawLogSource Source => RawLogSource.Requests;
-    public TableSchema StagingSchema => CleanSchema.Request;
+    private static readonly byte[] SearchKind = KindNames[(int)QueryKind.Search];
 
-    public bool TryParse(RawLogReader r, out RequestRow row, out string reason, out string detail)
+    public RequestParser() => _lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryKeys(RawLogReader r, out RequestKeys keys, out string reason, out string detail)
     {
-        row = default; reason = ""; detail = "";
-        if (!FieldParsing.Required(r, 0, out var searchId, ref reason, ref detail)) return false;
-        var query = r.Field(1);
-        if (!FieldParsing.Timestamp(r, 2, out var ts, out var ms, out var offset, ref reason, ref detail)) return false;
+        keys = default; reason = ""; detail = "";
+        if (!FieldParsing.Required(r, 0, out var id, ref reason, ref detail)) return false;
+        if (!FieldParsing.Timestamp(r, 2, out var ms, out var offset, ref reason, ref detail)) return false;
         if (!FieldParsing.Count(r, 3, long.MaxValue, out var cuid, ref reason, ref detail)) return false;
         if (!FieldParsing.Count(r, 4, long.MaxValue, out var total, ref reason, ref detail)) return false;
-        if (!_cache.TryGetValue(query, out var normalized))
-        {
-            normalized = QueryNormalizer.Normalize(query);
-            if (_cache.Count < CacheLimit) _cache[query] = normalized;
-        }
-        row = new RequestRow(r.LineNumber, searchId, query, ms, offset, ts, cuid, total, normalized);
+        keys = new RequestKeys(SearchIdKey.Of(id), ms, offset, cuid, total);
         return true;
     }
 
-    public void Write(StagingWriter w, in RequestRow row)
+    /// <summary>The full row, for a record whose <see cref="TryKeys"/> succeeded, its text appended to the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public RequestRow Row<TRow>(RawLogReader r, in RequestKeys k, RowBatch<TRow> batch)
     {
-        w.Text(row.SearchId); w.Text(row.Query); w.Text(LogTimestamp.FormatUtc(row.TsMs)); w.Long(row.Cuid); w.Long(row.Total);
-        w.Text(row.TsOriginal); w.Text(LogTimestamp.FormatOffset(row.OffsetMinutes)); w.Long(row.TsMs);
-        w.Text(row.Normalized.Text); w.Text(KindName(row.Normalized.Kind)); w.Int(row.Normalized.MojibakeRepaired ? 1 : 0);
+        NormalizedText? normalized = null; // null: the query is already normal (most are)
+        if (!QueryNormalizer.IsAlreadyNormal(r.FieldUtf8(1)))
+        {
+            var query = r.FieldSpan(1);
+            if (!_lookup.TryGetValue(query, out normalized))
+            {
+                var n = QueryNormalizer.Normalize(query.ToString());
+                normalized = new NormalizedText(System.Text.Encoding.UTF8.GetBytes(n.Text), KindNames[(int)n.Kind], n.MojibakeRepaired);
+                if (_cache.Count < CacheLimit) _lookup[query] = normalized;
+            }
+        }
+        return new RequestRow(r.LineNumber, batch.Append(r.FieldUtf8Trimmed(0)), batch.Append(r.FieldUtf8(1)), batch.AppendUtc(k.TsMs), k.TsMs,
+            k.OffsetMinutes, batch.Append(r.FieldUtf8Trimmed(2)), k.Cuid, k.Total, normalized);
+    }
+
+    /// <summary>Every column but run_id, which the writer adds afterwards as a constant default (no per-row cost).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Write(StagingWriter w, byte[] text, in RequestRow row)
+    {
+        w.Utf8(text, row.SearchId); w.Utf8(text, row.Query); w.Utf8(text, row.TsUtc); w.Long(row.Cuid); w.Long(row.Total);
+        w.Utf8(text, row.TsOriginal); w.Utf8(LogTimestamp.FormatOffsetUtf8(row.OffsetMinutes)); w.Long(row.TsMs);
+        if (row.Normalized is { } n) { w.Utf8(n.Text); w.Utf8(n.Kind); w.Int(n.MojibakeRepaired ? 1 : 0); }
+        else { w.Utf8(text, row.Query); w.Utf8(SearchKind); w.Int(0); }
         w.Long(row.Line);
         w.EndRow();
     }
-
-    private static readonly string[] KindNames = Enum.GetNames<QueryKind>();
-    private static string KindName(QueryKind k) => KindNames[(int)k];
 }
 
-internal sealed class ClickParser : IRawRowParser<ClickRow>
+/// <summary>Clicks: <c>search_id, ts, cid, position</c>.</summary>
+internal static class ClickParser
 {
-    public RawLogSource Source => RawLogSource.Clicks;
-    /// <summary>The clean click layout; <c>seconds_after_request</c> stays NULL until the link step.</summary>
-    public TableSchema StagingSchema { get; } = CleanSchema.Click.As("stg_click", "seconds_after_request");
-
-    public bool TryParse(RawLogReader r, out ClickRow row, out string reason, out string detail)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryKeys(RawLogReader r, out ClickKeys keys, out string reason, out string detail)
     {
-        row = default; reason = ""; detail = "";
-        if (!FieldParsing.Required(r, 0, out var searchId, ref reason, ref detail)) return false;
-        if (!FieldParsing.Timestamp(r, 1, out var ts, out var ms, out var offset, ref reason, ref detail)) return false;
+        keys = default; reason = ""; detail = "";
+        if (!FieldParsing.Required(r, 0, out var id, ref reason, ref detail)) return false;
+        if (!FieldParsing.Timestamp(r, 1, out var ms, out var offset, ref reason, ref detail)) return false;
         if (!FieldParsing.Count(r, 2, long.MaxValue, out var cid, ref reason, ref detail)) return false;
         if (!FieldParsing.Count(r, 3, int.MaxValue, out var position, ref reason, ref detail)) return false;
-        row = new ClickRow(r.LineNumber, searchId, ms, offset, ts, cid, (int)position);
+        keys = new ClickKeys(SearchIdKey.Of(id), ms, offset, cid, (int)position);
         return true;
     }
 
-    public void Write(StagingWriter w, in ClickRow row)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ClickRow Row<TRow>(RawLogReader r, in ClickKeys k, long msAfterRequest, RowBatch<TRow> batch) =>
+        new(r.LineNumber, batch.Append(r.FieldUtf8Trimmed(0)), batch.AppendUtc(k.TsMs), k.TsMs, k.OffsetMinutes, batch.Append(r.FieldUtf8Trimmed(1)),
+            k.Cid, k.Position, msAfterRequest);
+
+    /// <summary>Every column but run_id (see <see cref="RequestParser.Write"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Write(StagingWriter w, byte[] text, in ClickRow row)
     {
-        w.Text(row.SearchId); w.Text(LogTimestamp.FormatUtc(row.TsMs)); w.Long(row.Cid); w.Int(row.Position);
-        w.Text(row.TsOriginal); w.Text(LogTimestamp.FormatOffset(row.OffsetMinutes)); w.Long(row.TsMs);
-        w.Real(null); w.Long(row.Line);
+        w.Utf8(text, row.SearchId); w.Utf8(text, row.TsUtc); w.Long(row.Cid); w.Int(row.Position);
+        w.Utf8(text, row.TsOriginal); w.Utf8(LogTimestamp.FormatOffsetUtf8(row.OffsetMinutes)); w.Long(row.TsMs);
+        w.Real(row.MsAfterRequest / 1000.0); w.Long(row.Line);
         w.EndRow();
     }
 }

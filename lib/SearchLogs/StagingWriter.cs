@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -14,6 +15,8 @@ namespace Workbook.SearchLogs;
 public abstract class StagingWriter : IDisposable
 {
     public long Rows { get; protected set; }
+    /// <summary>Rows already handed to the database: the buffers of the values given for them may be reused.</summary>
+    public virtual long RowsDone => Rows;
 
     public static StagingWriter Create(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns) =>
         connection switch
@@ -24,6 +27,11 @@ public abstract class StagingWriter : IDisposable
         };
 
     public abstract void Text(string? value);
+    /// <summary>UTF-8 text in <paramref name="buffer"/>, which must stay unchanged until <see cref="Complete"/>
+    /// (rows are bound in batches).</summary>
+    public abstract void Utf8(byte[] buffer, int offset, int length);
+    internal void Utf8(byte[] arena, TextRef text) => Utf8(arena, text.Offset, text.Length);
+    public void Utf8(byte[] whole) => Utf8(whole, 0, whole.Length);
     public abstract void Long(long value);
     public abstract void Int(int value);
     public abstract void Real(double? value);
@@ -40,7 +48,7 @@ public abstract class StagingWriter : IDisposable
     private sealed class SqliteWriter : StagingWriter
     {
         private const int RowsPerStatement = 64;
-        private enum Kind : byte { Null, Text, Long, Real }
+        private enum Kind : byte { Null, Text, Long, Real, Utf8 }
 
         private readonly SqliteConnection _connection;
         private readonly string _table;
@@ -48,6 +56,8 @@ public abstract class StagingWriter : IDisposable
         private readonly sqlite3_stmt _batch;
         private readonly Kind[] _kinds;
         private readonly string?[] _texts;
+        private readonly byte[]?[] _utf8;
+        private readonly int[] _lengths;
         private readonly long[] _longs;
         private readonly double[] _reals;
         private int _row, _slot;
@@ -59,6 +69,7 @@ public abstract class StagingWriter : IDisposable
             _batch = Prepare(RowsPerStatement);
             var slots = RowsPerStatement * columns.Count;
             (_kinds, _texts, _longs, _reals) = (new Kind[slots], new string?[slots], new long[slots], new double[slots]);
+            (_utf8, _lengths) = (new byte[slots][], new int[slots]);
         }
 
         private sqlite3_stmt Prepare(int rows)
@@ -74,12 +85,20 @@ public abstract class StagingWriter : IDisposable
                 throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_connection.Handle).utf8_to_string()}' inserting into {_table}.", rc);
         }
 
+        public override long RowsDone => Rows - _row;
+
         public override void Text(string? value) { _kinds[_slot] = value == null ? Kind.Null : Kind.Text; _texts[_slot++] = value; }
+        public override void Utf8(byte[] buffer, int offset, int length)
+        {
+            _kinds[_slot] = Kind.Utf8; _utf8[_slot] = buffer; _longs[_slot] = offset; _lengths[_slot++] = length;
+        }
+
         public override void Long(long value) { _kinds[_slot] = Kind.Long; _longs[_slot++] = value; }
         public override void Int(int value) => Long(value);
         public override void Real(double? value) { _kinds[_slot] = value == null ? Kind.Null : Kind.Real; _reals[_slot++] = value ?? 0; }
         public override void Null() => _kinds[_slot++] = Kind.Null;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void EndRow()
         {
             Rows++;
@@ -88,6 +107,7 @@ public abstract class StagingWriter : IDisposable
             Check(raw.sqlite3_reset(_batch));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Flush(sqlite3_stmt stmt)
         {
             for (var i = 0; i < _slot; i++)
@@ -95,11 +115,15 @@ public abstract class StagingWriter : IDisposable
                 Check(_kinds[i] switch
                 {
                     Kind.Text => raw.sqlite3_bind_text16(stmt, i + 1, _texts[i].AsSpan()),
+                    // An empty span would bind a null pointer, i.e. NULL: bind '' as a string.
+                    Kind.Utf8 => _lengths[i] == 0 ? raw.sqlite3_bind_text(stmt, i + 1, "")
+                        : raw.sqlite3_bind_text(stmt, i + 1, new ReadOnlySpan<byte>(_utf8[i], (int)_longs[i], _lengths[i])),
                     Kind.Long => raw.sqlite3_bind_int64(stmt, i + 1, _longs[i]),
                     Kind.Real => raw.sqlite3_bind_double(stmt, i + 1, _reals[i]),
                     _ => raw.sqlite3_bind_null(stmt, i + 1),
                 });
                 _texts[i] = null;
+                _utf8[i] = null;
             }
             Check(raw.sqlite3_step(stmt));
             _row = 0;
@@ -135,6 +159,8 @@ public abstract class StagingWriter : IDisposable
             Start();
             if (value == null) _copy.WriteNull(); else _copy.Write(value, NpgsqlDbType.Text);
         }
+
+        public override void Utf8(byte[] buffer, int offset, int length) => Text(System.Text.Encoding.UTF8.GetString(buffer, offset, length));
 
         public override void Long(long value) { Start(); _copy.Write(value, NpgsqlDbType.Bigint); }
         public override void Int(int value) { Start(); _copy.Write(value, NpgsqlDbType.Integer); }

@@ -17,7 +17,7 @@ public class PipelineCliTests : IDisposable
         var r = CliProcess.Run(["pipeline", "dag"]);
         Assert.Equal(0, r.ExitCode);
         foreach (var t in SearchLogPipeline.Graph().Tasks) Assert.Contains(t.Name, r.Stdout);
-        Assert.Contains("clean_requests        <- load_requests, load_clicks", r.Stdout);
+        Assert.Contains("resolve" + new string(' ', 15) + "<- index_requests, index_clicks", r.Stdout);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class PipelineCliTests : IDisposable
         string? line;
         var killedDuring = "";
         while ((line = await p.StandardOutput.ReadLineAsync()) != null)
-            if (line.Contains("task=clean_clicks event=start") || line.Contains("task=clean_requests event=start"))
+            if (line.Contains("task=write_clicks event=start"))
             {
                 p.Kill(entireProcessTree: true);
                 killedDuring = line;

@@ -29,6 +29,31 @@ public class QueryNormalizerTests
         Assert.Equal(expected, q.Text);
     }
 
+    [Fact]
+    public void The_fast_path_only_accepts_queries_that_normalize_to_themselves()
+    {
+        // Random strings over an alphabet rich in the characters that decide: letters, digits, spaces, dots, '@', ':'.
+        var rng = new Random(5);
+        const string alphabet = "abcz09 .@:/A-é'";
+        var accepted = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var s = new string(Enumerable.Range(0, rng.Next(0, 12)).Select(_ => alphabet[rng.Next(alphabet.Length)]).ToArray());
+            var fast = QueryNormalizer.IsAlreadyNormal(System.Text.Encoding.UTF8.GetBytes(s));
+            var full = QueryNormalizer.Normalize(s);
+            if (fast)
+            {
+                accepted++;
+                Assert.Equal((s, QueryKind.Search, false), (full.Text, full.Kind, full.MojibakeRepaired));
+            }
+            else Assert.False(s.Length > 0 && s.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9'), s);
+        }
+        Assert.InRange(accepted, 500, 20_000);
+        Assert.False(QueryNormalizer.IsAlreadyNormal("a  b"u8));
+        Assert.False(QueryNormalizer.IsAlreadyNormal("www.example.com"u8));
+        Assert.True(QueryNormalizer.IsAlreadyNormal("short film 4k"u8));
+    }
+
     [Theory]
     [InlineData("cafÃ©", "café")]
     [InlineData("cinã©ma iran", "cinéma iran")]

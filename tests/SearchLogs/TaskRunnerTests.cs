@@ -106,9 +106,10 @@ public class TaskRunnerTests
     public void The_pipeline_graph_has_the_documented_shape()
     {
         var levels = Workbook.SearchLogs.SearchLogPipeline.Graph().Levels();
-        Assert.Equal(["load_requests", "load_clicks"], levels[0]);
-        Assert.Equal(["clean_requests", "clean_clicks"], levels[1]);
-        Assert.Equal(["link_and_validate"], levels[2]);
+        Assert.Equal(["index_requests", "index_clicks"], levels[0]);
+        Assert.Equal(["resolve"], levels[1]);
+        Assert.Equal(["write_requests"], levels[2]);
+        Assert.Equal(["write_clicks"], levels[3]);
         Assert.Equal("publish", levels[^1].Single());
     }
 
