@@ -20,6 +20,8 @@ public enum PriorFamily
     Beta,
     /// <summary>A point mass at CTR 0 ("duds") plus a Beta for clickable products, per band (zero-inflated beta-binomial maximum likelihood).</summary>
     ZeroInflatedBeta,
+    /// <summary>Duds plus two Betas, an ordinary and a "hot" one for a minority of very clickable products, per band (maximum likelihood).</summary>
+    HotMixture,
 }
 
 /// <summary>The knobs of the empirical-Bayes prior and of the score. Defaults are the ones the offline evaluation supports.</summary>
@@ -59,9 +61,6 @@ public sealed record RankerOptions
     /// <summary>Seed of Thompson draws and of the fit sample in streaming mode.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Streaming fit: products kept (reservoir sample) to fit the band priors; category totals always use every row.</summary>
-    public int FitSampleSize { get; init; } = 200_000;
-
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid knob.</summary>
     public RankerOptions Validate()
     {
@@ -70,7 +69,6 @@ public sealed record RankerOptions
         if (ImpressionBands is < 1 or > 20) throw new ArgumentException($"ImpressionBands must be 1..20 (was {ImpressionBands})");
         if (MinCategorySize < 1) throw new ArgumentException($"MinCategorySize must be >= 1 (was {MinCategorySize})");
         if (!(CredibleLevel > 0 && CredibleLevel < 1)) throw new ArgumentException($"CredibleLevel must be in (0,1) (was {CredibleLevel})");
-        if (FitSampleSize < 100) throw new ArgumentException($"FitSampleSize must be >= 100 (was {FitSampleSize})");
         return this;
     }
 }
