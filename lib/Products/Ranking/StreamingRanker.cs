@@ -27,7 +27,13 @@ public static class StreamingRanker
     public static string ProvenancePathFor(string output) => output + ".provenance.json";
 
     /// <param name="workers">Parallel block parsers; defaults to the machine's cores.</param>
-    public static RankRunSummary Run(string input, string output, RankerOptions options, string? rejectsPath = null, int? workers = null)
+    public static RankRunSummary Run(string input, string output, RankerOptions options, string? rejectsPath = null, int? workers = null) =>
+        Run(input, output, options, rejectsPath, workers, DefaultBlockSize);
+
+    private const int DefaultBlockSize = 8 << 20;
+
+    /// <param name="blockSize">Bytes per parsed block (one sorted run each); small values let tests cross many block boundaries.</param>
+    internal static RankRunSummary Run(string input, string output, RankerOptions options, string? rejectsPath, int? workers, int blockSize)
     {
         options.Validate();
         rejectsPath ??= RejectsPathFor(output);
@@ -39,7 +45,7 @@ public static class StreamingRanker
         // Pass 1: fit data and rejects, one accumulator per worker, merged.
         var fitData = new RankingFitData(options);
         var rejects = new ConcurrentBag<ProductScoringReject>();
-        using (var blocks = new Utf8LineBlocks(input))
+        using (var blocks = new Utf8LineBlocks(input, blockSize))
         {
             var parser = new ScoringLineParser(input, blocks.Header);
             var locals = OnWorkers(blocks.Blocks(), workerCount, () => new RankingFitData(options), (data, block) =>
@@ -75,7 +81,7 @@ public static class StreamingRanker
         clock.Restart();
         var outputTmp = TempFor(output);
         using var runs = new SortedRuns(outputTmp + ".runs");
-        using (var blocks = new Utf8LineBlocks(input))
+        using (var blocks = new Utf8LineBlocks(input, blockSize))
         {
             var parser = new ScoringLineParser(input, blocks.Header);
             var cache = new RowScorer.Cache();

@@ -43,7 +43,7 @@ internal sealed class Utf8LineBlocks : IDisposable
 
     private byte[]? ReadHeader()
     {
-        var buf = new byte[64 << 10];
+        var buf = new byte[Math.Min(64 << 10, Math.Max(_blockSize, 1024))];
         var n = _stream.ReadAtLeast(buf, buf.Length, throwOnEndOfStream: false);
         if (n == 0) return null;
         var span = buf.AsSpan(0, n);
