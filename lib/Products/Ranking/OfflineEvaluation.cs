@@ -72,18 +72,19 @@ public static class OfflineEvaluation
         Run(products, [new BayesScorer(options)], seeds, k).Metrics[0];
 
     /// <summary>
-    /// The scorer; the same with the other prior family, with category pooling toggled, and with both; a
-    /// single-global-prior ablation; the four baselines. In that order.
+    /// The scorer; the model with the other prior families (zero-inflated, hot mixture, one Beta); with category pooling
+    /// toggled; a single-global-prior ablation; the four baselines. In that order.
     /// </summary>
     public static IReadOnlyList<IProductScorer> StandardScorers(RankerOptions? options = null)
     {
         var o = options ?? new RankerOptions();
-        var other = o with { Prior = o.Prior == PriorFamily.Beta ? PriorFamily.ZeroInflatedBeta : PriorFamily.Beta };
-        var variants = new[] { o, other, o with { CategoryPooling = !o.CategoryPooling }, other with { CategoryPooling = !o.CategoryPooling } };
+        var variants = new[] { o }
+            .Concat(Enum.GetValues<PriorFamily>().Where(f => f != o.Prior).Select(f => o with { Prior = f }))
+            .Append(o with { CategoryPooling = !o.CategoryPooling });
         return
         [
             .. variants.Select(v => new BayesScorer(v, BayesScorer.NameOf(v))),
-            new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global Beta prior"),
+            new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global prior"),
             new AdditiveSmoothingScorer(),
             new RawCtrScorer(),
             new WilsonScorer(),
