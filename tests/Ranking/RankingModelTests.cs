@@ -47,7 +47,7 @@ public class RankingModelTests
     public void Shrinkage_pulls_small_samples_harder_than_large_ones()
     {
         var model = ProductRanker.Fit(Catalogue, new RankerOptions { ImpressionBands = 1, CategoryPooling = false });
-        var prior = model.GlobalPrior.Mean;
+        var prior = model.GlobalPrior!.Mean;
         var small = model.Score(new ProductStats("s", "A", 1, 2, 20)); // raw 10%
         var large = model.Score(new ProductStats("l", "A", 1, 200, 2000)); // raw 10%
         Assert.InRange(small.CtrMean, prior, 0.1);

@@ -28,15 +28,19 @@ public static class ProductRanker
             PriorFamily.HotMixture => HotMixtureBetaBinomialMle.Fit(h),
             _ => throw new ArgumentOutOfRangeException(nameof(options.Prior)),
         };
-        var global = FitFamily(histograms.SelectMany(h => h).ToList());
+        // Bands are fitted in parallel (each fit is independent); the global prior only where a band is too thin to fit
+        // alone (with one band it is that band's fit).
+        var canFit = histograms.Select(h => h.Sum(x => x.Count) >= MinBandProducts && h.Any(s => s.Clicks > 0) && h.Any(s => s.Clicks < s.Impressions)).ToArray();
+        var fits = new ZeroInflatedPrior?[data.Bands];
+        Parallel.For(0, data.Bands, b => { if (canFit[b]) fits[b] = FitFamily(histograms[b]); });
+        var global = canFit.All(x => x)
+            ? (data.Bands == 1 ? fits[0] : null)
+            : FitFamily(histograms.SelectMany(h => h).ToList());
         var bands = new List<BandPrior>();
         for (var b = 0; b < data.Bands; b++)
         {
-            var h = histograms[b];
-            var products = h.Sum(x => x.Count);
-            var fitted = products >= MinBandProducts && h.Any(s => s.Clicks > 0) && h.Any(s => s.Clicks < s.Impressions);
-            var prior = fitted ? FitFamily(h) : global;
-            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands), prior.Beta, products, data.SeenInBand(b), !fitted,
+            var prior = fits[b] ?? global!;
+            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands), prior.Beta, histograms[b].Sum(x => x.Count), data.SeenInBand(b), !canFit[b],
                 prior.ZeroMass, prior.HotMass, prior.Hot));
         }
 
@@ -45,6 +49,6 @@ public static class ProductRanker
         var (tau, levels) = options.CategoryPooling
             ? CategoryPooling.Fit(totals, options.MinCategorySize)
             : (double.PositiveInfinity, totals);
-        return new RankingModel(options, global.Beta, bands, tau, levels);
+        return new RankingModel(options, global?.Beta, bands, tau, levels);
     }
 }

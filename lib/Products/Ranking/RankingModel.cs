@@ -17,7 +17,7 @@ public sealed class RankingModel
     private readonly double _lowQ, _highQ;
     private Random _rng;
 
-    internal RankingModel(RankerOptions options, BetaPrior global, IReadOnlyList<BandPrior> bands, double tau,
+    internal RankingModel(RankerOptions options, BetaPrior? global, IReadOnlyList<BandPrior> bands, double tau,
         IReadOnlyList<CategoryLevel> categories)
     {
         Options = options;
@@ -33,8 +33,11 @@ public sealed class RankingModel
 
     public RankerOptions Options { get; }
 
-    /// <summary>The (clickable-component) prior fitted on every product with impressions (used for bands too thin to fit alone).</summary>
-    public BetaPrior GlobalPrior { get; }
+    /// <summary>
+    /// The (ordinary-component) prior fitted on every product with impressions, used for bands too thin to fit alone;
+    /// null when every band was fitted on its own (with one band, that band's prior).
+    /// </summary>
+    public BetaPrior? GlobalPrior { get; }
 
     public IReadOnlyList<BandPrior> Bands { get; }
 
