@@ -14,7 +14,7 @@ public sealed record BayesScorer(RankerOptions Options, string Name = "empirical
 
     /// <summary>"empirical Bayes, zero-inflated Beta (band x category)"-style name of a ranker configuration.</summary>
     public static string NameOf(RankerOptions o) =>
-        $"empirical Bayes, {(o.Prior == PriorFamily.ZeroInflatedBeta ? "zero-inflated Beta" : "Beta")} ({(o.ImpressionBands > 1 ? "band" : "global")}{(o.CategoryPooling ? " x category" : "")})";
+        $"empirical Bayes, {o.Prior switch { PriorFamily.ZeroInflatedBeta => "zero-inflated Beta", PriorFamily.HotMixture => "hot mixture", _ => "Beta" }} ({(o.ImpressionBands > 1 ? "band" : "global")}{(o.CategoryPooling ? " x category" : "")})";
 }
 
 /// <summary>Sort by money per click only.</summary>

@@ -18,11 +18,13 @@ public static class BetaBinomialMle
 
     /// <summary>Fits a prior to (clicks, impressions) pairs; rows with no impressions carry no information and are skipped.</summary>
     /// <exception cref="ArgumentException">No row has impressions, or there is not a single click (the mean would be 0).</exception>
-    public static BetaPrior Fit(IEnumerable<(long Clicks, long Impressions)> counts)
+    public static BetaPrior Fit(IEnumerable<(long Clicks, long Impressions)> counts) => Fit(CountGroups.Collapse(counts));
+
+    /// <summary>Fits a prior to a (clicks, impressions, count) histogram.</summary>
+    public static BetaPrior Fit(IEnumerable<(long Clicks, long Impressions, long Count)> counts)
     {
-        var groups = counts.Where(x => x.Impressions > 0)
-            .GroupBy(x => x)
-            .Select(g => (C: (double)g.Key.Clicks, N: (double)g.Key.Impressions, W: (double)g.Count()))
+        var groups = CountGroups.Collapse(counts)
+            .Select(g => (C: (double)g.Clicks, N: (double)g.Impressions, W: (double)g.Count))
             .ToArray();
         if (groups.Length == 0) throw new ArgumentException("no product with impressions to fit a prior on");
         var totalC = groups.Sum(g => g.C * g.W);

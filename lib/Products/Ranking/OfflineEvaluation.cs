@@ -41,10 +41,14 @@ public static class OfflineEvaluation
     public static IReadOnlyList<int> Seeds(int count = 50) => Enumerable.Range(0, count).ToArray();
 
     public static EvaluationReport Run(IReadOnlyList<ProductStats> products, IReadOnlyList<IProductScorer> scorers,
-        IReadOnlyList<int> seeds, int k = 100)
+        IReadOnlyList<int> seeds, int k = 100) => Run(products, scorers, seeds, [k])[0];
+
+    /// <summary>The same scores measured at several cut-offs (one report per K): each scorer fits once per seed.</summary>
+    public static IReadOnlyList<EvaluationReport> Run(IReadOnlyList<ProductStats> products, IReadOnlyList<IProductScorer> scorers,
+        IReadOnlyList<int> seeds, IReadOnlyList<int> ks)
     {
-        var ndcg = scorers.Select(_ => new double[seeds.Count]).ToArray();
-        var revenue = scorers.Select(_ => new double[seeds.Count]).ToArray();
+        var ndcg = ks.Select(_ => scorers.Select(_ => new double[seeds.Count]).ToArray()).ToArray();
+        var revenue = ks.Select(_ => scorers.Select(_ => new double[seeds.Count]).ToArray()).ToArray();
         var evaluable = products.Count(p => p.Impressions > 0);
         Parallel.For(0, seeds.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, s =>
         {
@@ -59,12 +63,11 @@ public static class OfflineEvaluation
             for (var j = 0; j < scorers.Count; j++)
             {
                 var scores = scorers[j].Score(train);
-                (ndcg[j][s], revenue[j][s]) = Measure(scores, gains, measured, k);
+                for (var c = 0; c < ks.Count; c++) (ndcg[c][j][s], revenue[c][j][s]) = Measure(scores, gains, measured, ks[c]);
             }
         });
-        var metrics = scorers.Select((sc, j) => new RankingMetrics(sc.Name, k, seeds.Count,
-            ndcg[j].Average(), Std(ndcg[j]), revenue[j].Average(), Std(revenue[j]), ndcg[j], revenue[j])).ToList();
-        return new EvaluationReport(metrics, k, evaluable);
+        return ks.Select((k, c) => new EvaluationReport(scorers.Select((sc, j) => new RankingMetrics(sc.Name, k, seeds.Count,
+            ndcg[c][j].Average(), Std(ndcg[c][j]), revenue[c][j].Average(), Std(revenue[c][j]), ndcg[c][j], revenue[c][j])).ToList(), k, evaluable)).ToList();
     }
 
     /// <summary>The ranker with <paramref name="options"/> alone (what a tuner calls).</summary>
@@ -72,18 +75,20 @@ public static class OfflineEvaluation
         Run(products, [new BayesScorer(options)], seeds, k).Metrics[0];
 
     /// <summary>
-    /// The scorer; the same with the other prior family, with category pooling toggled, and with both; a
-    /// single-global-prior ablation; the four baselines. In that order.
+    /// The scorer; the model with the other prior families (zero-inflated, hot mixture, one Beta); with category pooling
+    /// toggled; a single-global-prior ablation; the four baselines. In that order.
     /// </summary>
     public static IReadOnlyList<IProductScorer> StandardScorers(RankerOptions? options = null)
     {
         var o = options ?? new RankerOptions();
-        var other = o with { Prior = o.Prior == PriorFamily.Beta ? PriorFamily.ZeroInflatedBeta : PriorFamily.Beta };
-        var variants = new[] { o, other, o with { CategoryPooling = !o.CategoryPooling }, other with { CategoryPooling = !o.CategoryPooling } };
+        var variants = new[] { o }
+            .Concat(Enum.GetValues<PriorFamily>().Where(f => f != o.Prior).Select(f => o with { Prior = f }))
+            .Append(o with { CategoryPooling = !o.CategoryPooling });
         return
         [
             .. variants.Select(v => new BayesScorer(v, BayesScorer.NameOf(v))),
-            new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false }, "single global Beta prior"),
+            // One zero-inflated prior for all bands: the bands ablation, in the family that fits fast.
+            new BayesScorer(new RankerOptions { ImpressionBands = 1, CategoryPooling = false, Prior = PriorFamily.ZeroInflatedBeta }, "single global zero-inflated prior"),
             new AdditiveSmoothingScorer(),
             new RawCtrScorer(),
             new WilsonScorer(),

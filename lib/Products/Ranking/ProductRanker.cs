@@ -12,7 +12,7 @@ public static class ProductRanker
     public static RankingModel Fit(IReadOnlyList<ProductStats> products, RankerOptions? options = null)
     {
         options ??= new RankerOptions();
-        var data = new RankingFitData(options with { FitSampleSize = Math.Max(options.FitSampleSize, products.Count * options.ImpressionBands + 100) });
+        var data = new RankingFitData(options);
         foreach (var p in products) data.Add(p);
         return Fit(data, options);
     }
@@ -20,16 +20,28 @@ public static class ProductRanker
     public static RankingModel Fit(RankingFitData data, RankerOptions options)
     {
         options.Validate();
-        var all = Enumerable.Range(0, data.Bands).SelectMany(data.Sample).ToList();
-        var zeroInflated = options.Prior == PriorFamily.ZeroInflatedBeta;
-        var global = zeroInflated ? ZeroInflatedBetaBinomialMle.Fit(all) : new ZeroInflatedPrior(0, BetaBinomialMle.Fit(all));
+        var histograms = Enumerable.Range(0, data.Bands).Select(data.Histogram).ToList();
+        ZeroInflatedPrior FitFamily(IReadOnlyList<(long Clicks, long Impressions, long Count)> h) => options.Prior switch
+        {
+            PriorFamily.Beta => new ZeroInflatedPrior(0, BetaBinomialMle.Fit(h)),
+            PriorFamily.ZeroInflatedBeta => ZeroInflatedBetaBinomialMle.Fit(h),
+            PriorFamily.HotMixture => HotMixtureBetaBinomialMle.Fit(h),
+            _ => throw new ArgumentOutOfRangeException(nameof(options.Prior)),
+        };
+        // Bands are fitted in parallel (each fit is independent); the global prior only where a band is too thin to fit
+        // alone (with one band it is that band's fit).
+        var canFit = histograms.Select(h => h.Sum(x => x.Count) >= MinBandProducts && h.Any(s => s.Clicks > 0) && h.Any(s => s.Clicks < s.Impressions)).ToArray();
+        var fits = new ZeroInflatedPrior?[data.Bands];
+        Parallel.For(0, data.Bands, b => { if (canFit[b]) fits[b] = FitFamily(histograms[b]); });
+        var global = canFit.All(x => x)
+            ? (data.Bands == 1 ? fits[0] : null)
+            : FitFamily(histograms.SelectMany(h => h).ToList());
         var bands = new List<BandPrior>();
         for (var b = 0; b < data.Bands; b++)
         {
-            var sample = data.Sample(b);
-            var fitted = sample.Count >= MinBandProducts && sample.Any(s => s.Clicks > 0) && sample.Any(s => s.Clicks < s.Impressions);
-            var prior = !fitted ? global : zeroInflated ? ZeroInflatedBetaBinomialMle.Fit(sample) : new ZeroInflatedPrior(0, BetaBinomialMle.Fit(sample));
-            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands), prior.Beta, sample.Count, data.SeenInBand(b), !fitted, prior.ZeroMass));
+            var prior = fits[b] ?? global!;
+            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands), prior.Beta, histograms[b].Sum(x => x.Count), data.SeenInBand(b), !canFit[b],
+                prior.ZeroMass, prior.HotMass, prior.Hot));
         }
 
         var totals = data.Categories().Select(c => new CategoryLevel(c.Category, c.Products, c.Viewed, c.Clicks, c.Impressions,
@@ -37,6 +49,6 @@ public static class ProductRanker
         var (tau, levels) = options.CategoryPooling
             ? CategoryPooling.Fit(totals, options.MinCategorySize)
             : (double.PositiveInfinity, totals);
-        return new RankingModel(options, global.Beta, bands, tau, levels);
+        return new RankingModel(options, global?.Beta, bands, tau, levels);
     }
 }

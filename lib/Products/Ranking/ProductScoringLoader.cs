@@ -13,13 +13,12 @@ public static class ProductScoringLoader
         var rejects = new List<ProductScoringReject>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         using var reader = new ProductScoringReader(path);
-        while (reader.Next(out var row, out var reject))
+        while (reader.Next(out var stats, out var reject))
         {
             if (reject is not null) { rejects.Add(reject); continue; }
-            var stats = row.ToStats();
-            if (!seen.Add(stats.ProductId))
+            if (!seen.Add(stats!.ProductId))
             {
-                rejects.Add(new ProductScoringReject(path, row.Line, "product_id", $"duplicate id {stats.ProductId}", row.Text));
+                rejects.Add(new ProductScoringReject(path, reader.Line, "product_id", $"duplicate id {stats.ProductId}", reader.RawLine));
                 continue;
             }
             products.Add(stats);

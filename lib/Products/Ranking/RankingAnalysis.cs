@@ -26,10 +26,10 @@ public sealed record BandCtr(string Band, int Products, long Clicks, long Impres
 
 /// <summary>
 /// Training-half evidence against held-out truth: one row per (impressions band, clicks) cell of the training half, with
-/// the mean posterior CTR of the model under a single Beta prior and under the zero-inflated one.
+/// the mean posterior CTR of the model under a single Beta prior, the zero-inflated one and the hot mixture.
 /// </summary>
 public sealed record HeldOutCell(string TrainImpressions, string TrainClicks, int Products, double TrainCtr, double BetaPosteriorCtr,
-    double ZeroInflatedPosteriorCtr, double HeldOutCtr);
+    double ZeroInflatedPosteriorCtr, double HotMixturePosteriorCtr, double HeldOutCtr);
 
 /// <summary>Products in one scorer's top K but not the other's, pooled over seeds: what they looked like in training and what they earned held out.</summary>
 public sealed record TopDisagreement(string OnlyIn, double ProductsPerSeed, double MeanTrainClicks, double MeanTrainImpressions,
@@ -76,12 +76,13 @@ public static class RankingAnalysis
     {
         string ClickBucket(long c) => c switch { 0 => "0", 1 => "1", 2 => "2", <= 4 => "3-4", <= 8 => "5-8", _ => "9+" };
         int ClickOrder(string b) => b switch { "0" => 0, "1" => 1, "2" => 2, "3-4" => 3, "5-8" => 4, _ => 5 };
-        var cells = new Dictionary<(int Band, string Clicks), (int N, double TrainC, double TrainV, double Beta, double Zib, double HeldC, double HeldV)>();
+        var cells = new Dictionary<(int Band, string Clicks), (int N, double TrainC, double TrainV, double Beta, double Zib, double Hot, double HeldC, double HeldV)>();
         foreach (var seed in seeds)
         {
             var (train, test) = ImpressionThinning.Split(products, seed);
             var beta = ProductRanker.Fit(train, options with { Prior = PriorFamily.Beta });
             var zib = ProductRanker.Fit(train, options with { Prior = PriorFamily.ZeroInflatedBeta });
+            var hot = ProductRanker.Fit(train, options with { Prior = PriorFamily.HotMixture });
             for (var i = 0; i < train.Count; i++)
             {
                 var t = train[i];
@@ -91,12 +92,13 @@ public static class RankingAnalysis
                 cells[key] = (c.N + 1, c.TrainC + t.Clicks, c.TrainV + t.Impressions,
                     c.Beta + beta.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
                     c.Zib + zib.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
+                    c.Hot + hot.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
                     c.HeldC + test[i].Clicks, c.HeldV + test[i].Impressions);
             }
         }
         return cells.OrderBy(kv => kv.Key.Band).ThenBy(kv => ClickOrder(kv.Key.Clicks))
             .Select(kv => new HeldOutCell(ImpressionBands.Label(kv.Key.Band, 6), kv.Key.Clicks, kv.Value.N / seeds.Count,
-                kv.Value.TrainC / kv.Value.TrainV, kv.Value.Beta / kv.Value.N, kv.Value.Zib / kv.Value.N, kv.Value.HeldC / kv.Value.HeldV))
+                kv.Value.TrainC / kv.Value.TrainV, kv.Value.Beta / kv.Value.N, kv.Value.Zib / kv.Value.N, kv.Value.Hot / kv.Value.N, kv.Value.HeldC / kv.Value.HeldV))
             .ToList();
     }
 

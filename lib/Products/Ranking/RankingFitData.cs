@@ -1,18 +1,18 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>
-/// What fitting needs, gathered in one streaming pass with memory bounded by categories x bands plus a fixed-size
-/// sample: per-category per-band totals (exact, every row) and a seeded reservoir sample of (clicks, impressions)
-/// per band for the maximum-likelihood band priors.
+/// What fitting needs, gathered in one streaming pass: per-category per-band totals and, per impressions band, a
+/// histogram of (clicks, impressions) pairs with their counts (the maximum-likelihood fits only ever sum over distinct
+/// pairs). Memory is categories x bands plus the distinct pairs, which stop growing once the file's range of counts is
+/// covered, not the number of rows. Parallel readers fill one each and <see cref="Merge"/> them.
 /// </summary>
 public sealed class RankingFitData
 {
     private readonly int _bands;
-    private readonly int _sampleSize;
-    private readonly Random _rng;
-    private readonly List<(long Clicks, long Impressions)>[] _samples;
+    private readonly Dictionary<(long Clicks, long Impressions), long>[] _histograms;
     private readonly long[] _seen;
     private readonly Dictionary<string, Totals> _categories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Totals>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     private sealed class Totals(int bands)
     {
@@ -24,13 +24,12 @@ public sealed class RankingFitData
     {
         options.Validate();
         _bands = options.ImpressionBands;
-        _sampleSize = options.FitSampleSize;
-        _rng = new Random(options.Seed);
-        _samples = Enumerable.Range(0, _bands).Select(_ => new List<(long, long)>()).ToArray();
+        _histograms = Enumerable.Range(0, _bands).Select(_ => new Dictionary<(long, long), long>()).ToArray();
         _seen = new long[_bands];
+        _lookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public long Rows { get; private set; }
+    public long Rows { get; internal set; }
     public int Bands => _bands;
 
     public void Add(ProductStats p) => Add(p.CategoryId, p.Clicks, p.Impressions);
@@ -39,8 +38,7 @@ public sealed class RankingFitData
     public void Add(ReadOnlySpan<char> category, long clicks, long impressions)
     {
         Rows++;
-        var lookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (!lookup.TryGetValue(category, out var t))
+        if (!_lookup.TryGetValue(category, out var t))
         {
             t = new Totals(_bands);
             _categories[category.ToString()] = t;
@@ -52,20 +50,39 @@ public sealed class RankingFitData
         t.Clicks += clicks;
         t.Impressions += impressions;
         t.BandImpressions[band] += impressions;
+        _seen[band]++;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histograms[band], (clicks, impressions), out _)++;
+    }
 
-        // Reservoir sampling per band (Algorithm R): every viewed product has the same chance to be in the fit sample.
-        var seen = ++_seen[band];
-        var sample = _samples[band];
-        var cap = Math.Max(1, _sampleSize / _bands);
-        if (sample.Count < cap) sample.Add((clicks, impressions));
-        else
+    /// <summary>Adds everything <paramref name="other"/> holds (same options) to this one.</summary>
+    public void Merge(RankingFitData other)
+    {
+        if (other._bands != _bands) throw new ArgumentException("fit data with different bands");
+        Rows += other.Rows;
+        for (var b = 0; b < _bands; b++)
         {
-            var j = _rng.NextInt64(seen);
-            if (j < cap) sample[(int)j] = (clicks, impressions);
+            _seen[b] += other._seen[b];
+            foreach (var (key, n) in other._histograms[b])
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histograms[b], key, out _) += n;
+        }
+        foreach (var (name, o) in other._categories)
+        {
+            if (!_categories.TryGetValue(name, out var t)) _categories[name] = t = new Totals(_bands);
+            t.Products += o.Products;
+            t.Viewed += o.Viewed;
+            t.Clicks += o.Clicks;
+            t.Impressions += o.Impressions;
+            for (var b = 0; b < _bands; b++) t.BandImpressions[b] += o.BandImpressions[b];
         }
     }
 
-    internal IReadOnlyList<(long Clicks, long Impressions)> Sample(int band) => _samples[band];
+    /// <summary>The (clicks, impressions, products) histogram of one band.</summary>
+    internal IReadOnlyList<(long Clicks, long Impressions, long Count)> Histogram(int band) =>
+        _histograms[band].Select(kv => (kv.Key.Clicks, kv.Key.Impressions, kv.Value)).ToList();
+
+    /// <summary>Distinct (clicks, impressions) pairs held, over all bands (what the fit data's memory grows with).</summary>
+    public int DistinctPairs => _histograms.Sum(h => h.Count);
+
     internal long SeenInBand(int band) => _seen[band];
 
     internal IEnumerable<(string Category, long Products, long Viewed, long Clicks, long Impressions, long[] BandImpressions)> Categories() =>

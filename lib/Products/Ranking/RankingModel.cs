@@ -13,11 +13,11 @@ public sealed class RankingModel
     private const int IntervalCacheCapacity = 1 << 18;
     private readonly Dictionary<string, CategoryLevel> _categories;
     private readonly Dictionary<string, CategoryLevel>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly Dictionary<(double, double, double), (double Low, double High)> _intervals = new();
+    private readonly Dictionary<(double, double, double, double), (double Low, double High)> _intervals = new();
     private readonly double _lowQ, _highQ;
     private Random _rng;
 
-    internal RankingModel(RankerOptions options, BetaPrior global, IReadOnlyList<BandPrior> bands, double tau,
+    internal RankingModel(RankerOptions options, BetaPrior? global, IReadOnlyList<BandPrior> bands, double tau,
         IReadOnlyList<CategoryLevel> categories)
     {
         Options = options;
@@ -33,8 +33,11 @@ public sealed class RankingModel
 
     public RankerOptions Options { get; }
 
-    /// <summary>The (clickable-component) prior fitted on every product with impressions (used for bands too thin to fit alone).</summary>
-    public BetaPrior GlobalPrior { get; }
+    /// <summary>
+    /// The (ordinary-component) prior fitted on every product with impressions, used for bands too thin to fit alone;
+    /// null when every band was fitted on its own (with one band, that band's prior).
+    /// </summary>
+    public BetaPrior? GlobalPrior { get; }
 
     public IReadOnlyList<BandPrior> Bands { get; }
 
@@ -50,42 +53,71 @@ public sealed class RankingModel
     /// The Beta prior of a clickable product in <paramref name="category"/> with <paramref name="impressions"/> views
     /// (unknown categories get factor 1); under a zero-inflated prior a product is a dud with probability <see cref="ZeroMassFor"/>.
     /// </summary>
-    public BetaPrior PriorFor(ReadOnlySpan<char> category, long impressions)
-    {
-        var band = Bands[ImpressionBands.Of(impressions, Bands.Count)].Prior;
-        var factor = _lookup.TryGetValue(category, out var level) ? level.Factor : 1.0;
-        var mean = Math.Min(band.Mean * factor, MaxPriorMean);
-        return BetaPrior.FromMeanStrength(mean, band.Strength * Options.PriorStrengthScale);
-    }
+    public BetaPrior PriorFor(ReadOnlySpan<char> category, long impressions) =>
+        Scaled(Bands[ImpressionBands.Of(impressions, Bands.Count)].Prior, FactorOf(category));
 
     /// <summary>Prior probability that a product with <paramref name="impressions"/> views is a dud (CTR 0); 0 for a plain Beta prior.</summary>
     public double ZeroMassFor(long impressions) => Bands[ImpressionBands.Of(impressions, Bands.Count)].ZeroMass;
 
     /// <summary>
-    /// Posterior of a product's CTR. The Beta part is the conjugate update; the dud weight is Bayes' rule on the two
-    /// components: any click rules a dud out, and n views without a click keep it with odds pi : (1 - pi) B(a, b + n) / B(a, b).
+    /// Posterior of a product's CTR. Each Beta part is the conjugate update; the components' weights follow Bayes' rule
+    /// with each component's marginal likelihood of the counts: any click rules a dud out, n views without a click
+    /// keep it with odds pi0 : (1 - pi0) B(a, b + n) / B(a, b), and under the hot mixture the counts decide how likely
+    /// the product is hot.
     /// </summary>
-    public CtrPosterior Posterior(ReadOnlySpan<char> category, long clicks, long impressions)
+    public CtrPosterior Posterior(ReadOnlySpan<char> category, long clicks, long impressions) =>
+        Posterior(FactorOf(category), clicks, impressions);
+
+    internal double FactorOf(ReadOnlySpan<char> category) => _lookup.TryGetValue(category, out var level) ? level.Factor : 1.0;
+
+    internal CtrPosterior Posterior(double factor, long clicks, long impressions)
     {
-        var prior = PriorFor(category, impressions);
-        var pi = ZeroMassFor(impressions);
+        var band = Bands[ImpressionBands.Of(impressions, Bands.Count)];
+        var prior = Scaled(band.Prior, factor);
         var post = prior.Update(clicks, impressions);
-        if (pi <= 0 || clicks > 0) return new CtrPosterior(0, post);
-        if (impressions <= 0) return new CtrPosterior(pi, post);
-        var clickable = (1 - pi) * Math.Exp(SpecialFunctions.BetaLn(prior.Alpha, prior.Beta + impressions) - SpecialFunctions.BetaLn(prior.Alpha, prior.Beta));
-        return new CtrPosterior(pi / (pi + clickable), post);
+        var pi = band.ZeroMass;
+        if (band.Hot is null || band.HotMass <= 0)
+        {
+            if (pi <= 0 || clicks > 0) return new CtrPosterior(0, post);
+            if (impressions <= 0) return new CtrPosterior(pi, post);
+            var clickable = (1 - pi) * Math.Exp(SpecialFunctions.BetaLn(prior.Alpha, prior.Beta + impressions) - SpecialFunctions.BetaLn(prior.Alpha, prior.Beta));
+            return new CtrPosterior(pi / (pi + clickable), post);
+        }
+        var hot = Scaled(band.Hot, factor);
+        var hotPost = hot.Update(clicks, impressions);
+        if (impressions <= 0) return new CtrPosterior(pi, post, band.HotMass, hotPost);
+        double c = clicks, f = impressions - clicks;
+        var l1 = Math.Log(1 - pi - band.HotMass) + SpecialFunctions.BetaLn(prior.Alpha + c, prior.Beta + f) - SpecialFunctions.BetaLn(prior.Alpha, prior.Beta);
+        var l2 = Math.Log(band.HotMass) + SpecialFunctions.BetaLn(hot.Alpha + c, hot.Beta + f) - SpecialFunctions.BetaLn(hot.Alpha, hot.Beta);
+        var l0 = clicks > 0 || pi <= 0 ? double.NegativeInfinity : Math.Log(pi);
+        var m = Math.Max(l0, Math.Max(l1, l2));
+        double e0 = Math.Exp(l0 - m), e1 = Math.Exp(l1 - m), e2 = Math.Exp(l2 - m), z = e0 + e1 + e2;
+        return new CtrPosterior(e0 / z, post, e2 / z, hotPost);
     }
+
+    // Mean of the whole prior (every component) for a product with this many impressions.
+    private double PriorMean(double factor, long impressions)
+    {
+        var band = Bands[ImpressionBands.Of(impressions, Bands.Count)];
+        return (1 - band.ZeroMass - band.HotMass) * Scaled(band.Prior, factor).Mean + (band.Hot is null ? 0 : band.HotMass * Scaled(band.Hot, factor).Mean);
+    }
+
+    private BetaPrior Scaled(BetaPrior p, double factor) =>
+        BetaPrior.FromMeanStrength(Math.Min(p.Mean * factor, MaxPriorMean), p.Strength * Options.PriorStrengthScale);
 
     /// <summary>Central credible interval of the posterior (exact mixture quantiles, see <see cref="CtrPosterior.Quantile"/>), cached because many products share counts.</summary>
     public (double Low, double High) Interval(CtrPosterior posterior)
     {
-        var key = (posterior.ZeroWeight, posterior.Beta.Alpha, posterior.Beta.Beta);
+        var key = (posterior.ZeroWeight, posterior.Beta.Alpha, posterior.Beta.Beta, posterior.HotWeight);
         if (_intervals.TryGetValue(key, out var hit)) return hit;
         if (_intervals.Count >= IntervalCacheCapacity) _intervals.Clear(); // bounded memory on any input
-        var value = (posterior.Quantile(_lowQ), posterior.Quantile(_highQ));
+        var value = IntervalUncached(posterior);
         _intervals[key] = value;
         return value;
     }
+
+    /// <summary>The interval without the cache: safe to call from several threads.</summary>
+    internal (double Low, double High) IntervalUncached(CtrPosterior posterior) => (posterior.Quantile(_lowQ), posterior.Quantile(_highQ));
 
     /// <summary>The score of one product under <see cref="RankerOptions.Score"/> (Thompson draws advance the model's random stream).</summary>
     public double ScoreOf(CtrPosterior posterior, double cpc) => Options.Score switch
@@ -104,7 +136,7 @@ public sealed class RankingModel
         var post = Posterior(p.CategoryId, p.Clicks, p.Impressions);
         var (low, high) = Interval(post);
         return new ProductScore(p.ProductId, p.CategoryId, p.Cpc, p.Clicks, p.Impressions, p.ViewsMissing,
-            (1 - ZeroMassFor(p.Impressions)) * prior.Mean, prior.Strength, post.Mean, low, high, ScoreOf(post, p.Cpc));
+            PriorMean(FactorOf(p.CategoryId), p.Impressions), prior.Strength, post.Mean, low, high, ScoreOf(post, p.Cpc));
     }
 
     /// <summary>Scores only (no intervals unless the score kind needs them): what offline evaluation calls.</summary>

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Workbook.Reports;
 
@@ -7,14 +9,15 @@ namespace Workbook.Products.Ranking;
 
 /// <summary>What a streaming ranking run did.</summary>
 public sealed record RankRunSummary(string Input, string Output, string RejectsFile, string ProvenanceFile,
-    long Rows, long Scored, long Rejected, TimeSpan FitPass, TimeSpan ScorePass, TimeSpan WritePass, RankingModel Model);
+    long Rows, long Scored, long Rejected, TimeSpan FitPass, TimeSpan ScorePass, TimeSpan WritePass, RankingModel Model, int SortRuns);
 
 /// <summary>
-/// Ranks a scoring file of any size in three streaming passes: (1) gather the fit data (per category x band totals and
-/// a fixed-size seeded sample) and write rejects, (2) fit, score every row and turn the scores into ranks (the one
-/// per-row cost: an exact global rank needs every score; 16 bytes a row while sorting, then 4), (3) re-read, score
-/// again and write each row with its rank. Output, rejects and provenance are written to temporary files and renamed, so a crash leaves no
-/// half-written file.
+/// Ranks a scoring file of any size in bounded memory: (1) parse the file in blocks on every core, gathering the fit
+/// data (category x band totals and (clicks, views) histograms) and the rejects; (2) fit, then parse again on every
+/// core, score and format each row, and spill each block's rows as a sorted run to a temporary file; (3) k-way merge
+/// the runs into the output, best first, splicing in each row's rank. Memory is the categories, the histograms, the
+/// blocks in flight and the merge buffers, whatever the number of rows. Output, rejects and provenance are written to
+/// temporary files and renamed, so a crash leaves no half-written file.
 /// </summary>
 public static class StreamingRanker
 {
@@ -23,74 +26,86 @@ public static class StreamingRanker
     public static string RejectsPathFor(string output) => Path.ChangeExtension(output, null) + ".rejects.csv";
     public static string ProvenancePathFor(string output) => output + ".provenance.json";
 
-    public static RankRunSummary Run(string input, string output, RankerOptions options, string? rejectsPath = null)
+    /// <param name="workers">Parallel block parsers; defaults to the machine's cores.</param>
+    public static RankRunSummary Run(string input, string output, RankerOptions options, string? rejectsPath = null, int? workers = null) =>
+        Run(input, output, options, rejectsPath, workers, DefaultBlockSize);
+
+    private const int DefaultBlockSize = 8 << 20;
+
+    /// <param name="blockSize">Bytes per parsed block (one sorted run each); small values let tests cross many block boundaries.</param>
+    internal static RankRunSummary Run(string input, string output, RankerOptions options, string? rejectsPath, int? workers, int blockSize)
     {
         options.Validate();
         rejectsPath ??= RejectsPathFor(output);
         var provenancePath = ProvenancePathFor(output);
+        var workerCount = Math.Max(1, workers ?? Environment.ProcessorCount);
+        DataLineage.Record(input);
         var clock = Stopwatch.StartNew();
 
-        // Pass 1: fit data and rejects.
+        // Pass 1: fit data and rejects, one accumulator per worker, merged.
         var fitData = new RankingFitData(options);
-        long rows = 0, rejected = 0;
-        var rejectsTmp = TempFor(rejectsPath);
-        using (var rejects = new StreamWriter(rejectsTmp))
-        using (var reader = new ProductScoringReader(input))
+        var rejects = new ConcurrentBag<ProductScoringReject>();
+        using (var blocks = new Utf8LineBlocks(input, blockSize))
         {
-            rejects.WriteLine("file,line,field,reason,raw_line");
-            while (reader.Next(out var row, out var reject))
+            var parser = new ScoringLineParser(input, blocks.Header);
+            var locals = OnWorkers(blocks.Blocks(), workerCount, () => new RankingFitData(options), (data, block) =>
             {
-                rows++;
-                if (reject is not null)
+                Span<char> chars = stackalloc char[256];
+                foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
                 {
-                    rejected++;
-                    rejects.WriteLine(string.Join(',', Csv(reject.File), reject.Line.ToString(CultureInfo.InvariantCulture),
-                        Csv(reject.Field), Csv(reject.Reason), Csv(reject.RawLine)));
-                    continue;
+                    if (length == 0) continue;
+                    var span = block.Buffer.AsSpan(start, length);
+                    if (parser.Parse(span, out var row) is { } e)
+                    {
+                        data.Rows++; // counted, not fitted
+                        rejects.Add(new ProductScoringReject(input, line, e.Field, e.Reason, Encoding.UTF8.GetString(span)));
+                        continue;
+                    }
+                    data.Add(Decode(row.CategoryId.Of(span), chars), row.ClicksValue, row.ImpressionsValue);
                 }
-                fitData.Add(row.Text.AsSpan()[row.CategoryId], row.ClicksValue, row.ImpressionsValue);
-            }
+            });
+            foreach (var local in locals) fitData.Merge(local);
+        }
+        var rows = fitData.Rows;
+        var rejectsTmp = TempFor(rejectsPath);
+        using (var w = new StreamWriter(rejectsTmp, false, new UTF8Encoding(false)))
+        {
+            w.WriteLine("file,line,field,reason,raw_line");
+            foreach (var r in rejects.OrderBy(r => r.Line))
+                w.WriteLine(string.Join(',', Csv(r.File), r.Line.ToString(CultureInfo.InvariantCulture), Csv(r.Field), Csv(r.Reason), Csv(r.RawLine)));
         }
         var model = ProductRanker.Fit(fitData, options);
         var fitTime = clock.Elapsed;
 
-        // Pass 2: every score, then every row's rank (score descending, ties in input order), so pass 3 reads ranks
-        // sequentially instead of searching 10 million scores at random.
-        clock.Restart();
-        var scored = rows - rejected;
-        var ranks = RankRows(model, input, scored);
-        var scoreTime = clock.Elapsed;
-
-        // Pass 3: the same scores again (the Thompson stream is replayed from the seed), written with their ranks.
+        // Pass 2: score and format every row; each block becomes one sorted run.
         clock.Restart();
         var outputTmp = TempFor(output);
-        long n = 0;
-        model.ResetRandom();
-        using (var writer = new StreamWriter(outputTmp, false, new System.Text.UTF8Encoding(false), 1 << 20))
-        using (var reader = new ProductScoringReader(input))
+        using var runs = new SortedRuns(outputTmp + ".runs");
+        using (var blocks = new Utf8LineBlocks(input, blockSize))
         {
-            writer.WriteLine(OutputHeader);
-            Span<char> buf = stackalloc char[32];
-            while (reader.Next(out var row, out var reject))
+            var parser = new ScoringLineParser(input, blocks.Header);
+            var cache = new RowScorer.Cache();
+            OnWorkers(blocks.Blocks(), workerCount, () => (Scorer: new RowScorer(model, cache), Run: new SortedRuns.Builder()), (local, block) =>
             {
-                if (reject is not null) continue;
-                var text = row.Text.AsSpan();
-                var post = model.Posterior(text[row.CategoryId], row.ClicksValue, row.ImpressionsValue);
-                var score = model.ScoreOf(post, row.CpcValue);
-                var (low, high) = model.Interval(post);
-                var rank = ranks[n++];
-                writer.Write(text[row.ProductId]); writer.Write(',');
-                writer.Write(text[row.CategoryId]); writer.Write(',');
-                WriteDouble(writer, score, buf); writer.Write(',');
-                rank.TryFormat(buf, out var w, default, CultureInfo.InvariantCulture); writer.Write(buf[..w]); writer.Write(',');
-                WriteDouble(writer, post.Mean, buf); writer.Write(',');
-                WriteDouble(writer, low, buf); writer.Write(',');
-                WriteDouble(writer, high, buf); writer.Write(',');
-                writer.Write(text[row.Cpc]); writer.Write(',');
-                writer.Write(text[row.Clicks]); writer.Write(',');
-                writer.Write(text[row.Views]);
-                writer.WriteLine();
-            }
+                foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
+                {
+                    if (length == 0) continue;
+                    var span = block.Buffer.AsSpan(start, length);
+                    if (parser.Parse(span, out var row) is not null) continue;
+                    local.Scorer.Format(span, row, line, local.Run);
+                }
+                runs.Append(local.Run);
+            });
+        }
+        var scoreTime = clock.Elapsed;
+
+        // Pass 3: merge the runs into the output, best first.
+        clock.Restart();
+        long scored;
+        using (var outStream = new FileStream(outputTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            outStream.Write(Encoding.UTF8.GetBytes(OutputHeader + "\n"));
+            scored = runs.Merge(outStream);
         }
         var writeTime = clock.Elapsed;
 
@@ -99,7 +114,8 @@ public static class StreamingRanker
         {
             provenance = Provenance.Capture([input]),
             options,
-            rows, scored, rejected,
+            rows, scored, rejected = (long)rejects.Count,
+            order = "rank (best first); ties in input order",
             globalPrior = model.GlobalPrior,
             bands = model.Bands,
             categoryTau = double.IsFinite(model.CategoryTau) ? model.CategoryTau : (double?)null,
@@ -110,70 +126,37 @@ public static class StreamingRanker
         File.Move(outputTmp, output, overwrite: true);
         File.Move(rejectsTmp, rejectsPath, overwrite: true);
         File.Move(provenanceTmp, provenancePath, overwrite: true);
-        return new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejected, fitTime, scoreTime, writeTime, model);
+        return new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, model, runs.Count);
     }
 
-    private static double ScoreRow(RankingModel model, in ProductScoringRow row)
+    // Exactly `workers` long-lived workers, each with one state for the whole pass, pulling one block at a time (reading
+    // under the lock): Parallel.ForEach re-creates local state per task replica, which re-grew buffers and caches.
+    private static List<T> OnWorkers<T>(IEnumerable<LineBlock> blocks, int workers, Func<T> init, Action<T, LineBlock> body)
     {
-        var post = model.Posterior(row.Text.AsSpan()[row.CategoryId], row.ClicksValue, row.ImpressionsValue);
-        return model.ScoreOf(post, row.CpcValue);
-    }
-
-    // 1-based ranks in input order. Peak memory is 16 bytes a row (scores, their row numbers, the ranks) during the
-    // sort; the write pass keeps only the 4-byte ranks.
-    private static int[] RankRows(RankingModel model, string input, long scored)
-    {
-        if (scored > Array.MaxLength) throw new InvalidDataException($"{input}: more than {Array.MaxLength:N0} rows to rank");
-        var keys = new double[scored];
-        var rows = new int[scored];
-        var n = 0;
-        model.ResetRandom();
-        using (var reader = new ProductScoringReader(input))
-            while (reader.Next(out var row, out var reject))
-                if (reject is null)
+        using var source = blocks.GetEnumerator();
+        var gate = new object();
+        var states = Enumerable.Range(0, workers).Select(_ => init()).ToList();
+        var tasks = states.Select(state => Task.Factory.StartNew(() =>
+        {
+            while (true)
+            {
+                LineBlock block;
+                lock (gate)
                 {
-                    keys[n] = -ScoreRow(model, row); // ascending sort of the negation = descending scores
-                    rows[n] = n;
-                    n++;
+                    if (!source.MoveNext()) return;
+                    block = source.Current;
                 }
-        Array.Sort(keys, rows);
-        // Array.Sort is not stable: put equal scores back in input order.
-        for (var start = 0; start < n;)
-        {
-            var end = start + 1;
-            while (end < n && keys[end] == keys[start]) end++;
-            if (end - start > 1) Array.Sort(rows, start, end - start);
-            start = end;
-        }
-        var ranks = new int[n];
-        for (var r = 0; r < n; r++) ranks[rows[r]] = r + 1;
-        return ranks;
+                try { body(state, block); }
+                finally { block.Return(); }
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        try { Task.WaitAll(tasks); }
+        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]); }
+        return states;
     }
 
-    // Fixed 12 decimals via integer formatting: shortest round-trip ("R") double formatting was ~60% of the write
-    // pass, and CTRs and scores (below ~10) need absolute, not relative, precision to be read back and compared.
-    private const int Decimals = 12;
-    private const double Scale = 1e12;
-
-    private static void WriteDouble(TextWriter w, double x, Span<char> buf)
-    {
-        if (!(Math.Abs(x) < 9e6))
-        {
-            x.TryFormat(buf, out var m, "R", CultureInfo.InvariantCulture);
-            w.Write(buf[..m]);
-            return;
-        }
-        if (x < 0) { w.Write('-'); x = -x; }
-        var scaled = (long)Math.Round(x * Scale);
-        var whole = scaled / (long)Scale;
-        var frac = scaled - whole * (long)Scale;
-        whole.TryFormat(buf, out var n, default, CultureInfo.InvariantCulture);
-        buf[n++] = '.';
-        frac.TryFormat(buf[n..], out var f, "D12", CultureInfo.InvariantCulture);
-        n += f;
-        while (buf[n - 1] == '0' && buf[n - 2] != '.') n--; // 0.500000000000 -> 0.5
-        w.Write(buf[..n]);
-    }
+    internal static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, Span<char> scratch) =>
+        utf8.Length <= scratch.Length / 3 ? scratch[..Encoding.UTF8.GetChars(utf8, scratch)] : Encoding.UTF8.GetString(utf8);
 
     private static string TempFor(string path)
     {

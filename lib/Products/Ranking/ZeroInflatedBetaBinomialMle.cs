@@ -4,11 +4,14 @@ using MathNet.Numerics.Optimization;
 
 namespace Workbook.Products.Ranking;
 
-/// <summary>A zero-inflated Beta prior: CTR is exactly 0 with probability <paramref name="ZeroMass"/> ("duds"), else Beta.</summary>
-public sealed record ZeroInflatedPrior(double ZeroMass, BetaPrior Beta)
+/// <summary>
+/// A zero-inflated Beta prior: CTR is exactly 0 with probability <paramref name="ZeroMass"/> ("duds"), Beta
+/// <paramref name="Hot"/> with probability <paramref name="HotMass"/> (only for the hot mixture), else <paramref name="Beta"/>.
+/// </summary>
+public sealed record ZeroInflatedPrior(double ZeroMass, BetaPrior Beta, double HotMass = 0, BetaPrior? Hot = null)
 {
     /// <summary>Mean CTR of the mixture.</summary>
-    public double Mean => (1 - ZeroMass) * Beta.Mean;
+    public double Mean => (1 - ZeroMass - HotMass) * Beta.Mean + HotMass * (Hot?.Mean ?? 0);
 }
 
 /// <summary>
@@ -22,13 +25,14 @@ public static class ZeroInflatedBetaBinomialMle
 {
     private const double MinLogStrength = -4, MaxLogStrength = 16;
 
-    public static ZeroInflatedPrior Fit(IEnumerable<(long Clicks, long Impressions)> counts)
+    public static ZeroInflatedPrior Fit(IEnumerable<(long Clicks, long Impressions)> counts) => Fit(CountGroups.Collapse(counts));
+
+    /// <summary>Fits to a (clicks, impressions, count) histogram.</summary>
+    public static ZeroInflatedPrior Fit(IEnumerable<(long Clicks, long Impressions, long Count)> counts)
     {
-        var list = counts.Where(x => x.Impressions > 0).ToList();
+        var list = CountGroups.Collapse(counts);
         var single = BetaBinomialMle.Fit(list); // also validates: needs clicks and non-clicks
-        var groups = list.GroupBy(x => x)
-            .Select(g => (C: (double)g.Key.Clicks, N: (double)g.Key.Impressions, W: (double)g.Count()))
-            .ToArray();
+        var groups = list.Select(g => (C: (double)g.Clicks, N: (double)g.Impressions, W: (double)g.Count)).ToArray();
         var weight = groups.Sum(g => g.W);
 
         double NegLogLik(Vector<double> t)

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+
+namespace Workbook.Products.Ranking;
+
+/// <summary>Where one field sits in a line (byte offsets), so ids and inputs can be echoed byte for byte.</summary>
+internal readonly record struct FieldSpan(int Start, int Length)
+{
+    public ReadOnlySpan<byte> Of(ReadOnlySpan<byte> line) => line.Slice(Start, Length);
+}
+
+/// <summary>One parsed line of a scoring file: field positions and the values.</summary>
+internal readonly record struct ScoringLine(FieldSpan ProductId, FieldSpan CategoryId, FieldSpan Cpc, FieldSpan Clicks, FieldSpan Views,
+    double CpcValue, long ClicksValue, long ImpressionsValue, bool ViewsMissing);
+
+/// <summary>
+/// The column layout of a <c>product_scoring.csv</c> header and the parse of one UTF-8 line against it
+/// (<c>product_id,category_id,cpc,clicks,views</c>; <c>impressions</c> is accepted for <c>views</c>, columns in any order,
+/// extra columns ignored). Works on bytes so the 10-million-row benchmark never decodes to UTF-16; thread-safe.
+/// </summary>
+/// <remarks>
+/// Why not CsvHelper here: the file is five unquoted numeric columns streamed twice under 10 s for 10 million rows; a
+/// byte split is several times faster than a general CSV reader. A quote in a line is not guessed at: the row is
+/// rejected with that reason.
+/// </remarks>
+internal sealed class ScoringLineParser
+{
+    private readonly int _id, _category, _cpc, _clicks, _views, _columns;
+
+    public const string CanonicalHeader = "product_id,category_id,cpc,clicks,views";
+
+    /// <exception cref="InvalidDataException">Empty file or a required column missing (the message names file and column).</exception>
+    public ScoringLineParser(string path, byte[]? headerUtf8)
+    {
+        if (headerUtf8 is null)
+            throw new InvalidDataException($"{path}:1: empty file, expected header {CanonicalHeader}");
+        var header = Encoding.UTF8.GetString(headerUtf8);
+        var names = header.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        _columns = names.Length;
+        int Find(params string[] aliases)
+        {
+            foreach (var a in aliases)
+            {
+                var i = Array.IndexOf(names, a);
+                if (i >= 0) return i;
+            }
+            throw new InvalidDataException($"{path}:1: header has no '{aliases[0]}' column (found: {header})");
+        }
+        _id = Find("product_id");
+        _category = Find("category_id");
+        _cpc = Find("cpc");
+        _clicks = Find("clicks");
+        _views = Find("views", "impressions");
+    }
+
+    /// <summary>Parses one line (no line ending). Returns null and the row, or the rejected field and the reason.</summary>
+    public (string Field, string Reason)? Parse(ReadOnlySpan<byte> span, out ScoringLine row)
+    {
+        row = default;
+        if (span.IndexOf((byte)'"') >= 0) return ("line", "quoted fields are not expected in this file");
+        Span<FieldSpan> fields = stackalloc FieldSpan[_columns];
+        var count = 0;
+        for (var start = 0; ; )
+        {
+            var comma = span[start..].IndexOf((byte)',');
+            var end = comma < 0 ? span.Length : start + comma;
+            if (count < _columns) fields[count] = new FieldSpan(start, end - start);
+            count++;
+            if (comma < 0) break;
+            start = end + 1;
+        }
+        if (count != _columns) return ("line", $"expected {_columns} fields, found {count}");
+
+        var id = fields[_id];
+        if (id.Of(span).Trim((byte)' ').Length == 0) return ("product_id", "empty");
+        var category = fields[_category];
+        if (category.Of(span).Trim((byte)' ').Length == 0) return ("category_id", "empty");
+
+        var cpcText = fields[_cpc].Of(span);
+        if (!double.TryParse(cpcText, NumberStyles.Float, CultureInfo.InvariantCulture, out var cpc) || !double.IsFinite(cpc))
+            return ("cpc", $"'{Text(cpcText)}' is not a number");
+        if (cpc < 0) return ("cpc", $"negative ({cpc.ToString(CultureInfo.InvariantCulture)})");
+
+        var clicksText = fields[_clicks].Of(span);
+        if (!TryCount(clicksText, out var clicks))
+            return ("clicks", $"'{Text(clicksText)}' is not a non-negative whole number");
+
+        var viewsText = fields[_views].Of(span).Trim((byte)' ');
+        long views = 0;
+        var missing = viewsText.Length == 0;
+        if (missing)
+        {
+            // Empty views always come with 0 clicks in the real file; a click without exposure is contradictory.
+            if (clicks > 0) return ("views", $"empty but clicks = {clicks}");
+        }
+        else if (!TryCount(viewsText, out views))
+            return ("views", $"'{Text(viewsText)}' is not a non-negative whole number");
+        if (clicks > views && !missing) return ("clicks", $"{clicks} clicks exceed {views} views");
+
+        row = new ScoringLine(id, category, fields[_cpc], fields[_clicks], fields[_views], cpc, clicks, views, missing);
+        return null;
+    }
+
+    private static string Text(ReadOnlySpan<byte> s) => Encoding.UTF8.GetString(s);
+
+    // Counts arrive as "12.0" (the file was written from floats); anything fractional or negative is an error.
+    private static bool TryCount(ReadOnlySpan<byte> s, out long value)
+    {
+        // Fast path for the file's own shape, digits optionally followed by ".0"; anything else takes the general path.
+        var digits = 0;
+        long v = 0;
+        while (digits < s.Length && digits < 15 && (uint)(s[digits] - '0') <= 9) v = v * 10 + (s[digits++] - '0');
+        var rest = s[digits..];
+        if (digits > 0 && (rest.Length == 0 || (rest[0] == '.' && rest[1..].IndexOfAnyExcept((byte)'0') < 0)))
+        {
+            value = v;
+            return true;
+        }
+        value = 0;
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return false;
+        if (!double.IsFinite(d) || d < 0 || d != Math.Floor(d) || d > 1e15) return false;
+        value = (long)d;
+        return true;
+    }
+}
