@@ -44,16 +44,17 @@ public sealed class AutoMLCli : ICliModule
             Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {File.ReadAllText("/proc/loadavg").Trim()}");
             var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
                 Workbook.WorkbookPaths.Data("derived", "automl-bench.db"), Console.WriteLine, ct);
-            var table = new Spectre.Console.Table().AddColumns("tuner", "trials", "trial s", $"best valid {trainable.Objective}", "s to best",
-                "s to reach random's best", $"test {trainable.Objective}", "vs default");
-            table.AddRow("default", "-", "-", "-", "-", "-", F(r.DefaultTest), "-");
+            var table = new Spectre.Console.Table().AddColumns("tuner", "trials (full)", "trial s", $"best valid {trainable.Objective}", "s to best",
+                "s to reach random's best", "best trial test", "selected test", "selected vs default");
+            table.AddRow("default", "-", "-", "-", "-", "-", F(r.DefaultTest), F(r.DefaultTest), "-");
             foreach (var row in r.Rows)
-                table.AddRow(row.Tuner, I(row.Trials), F(row.TrialSeconds), F(row.BestValidation), F(row.SecondsToBest), F(row.SecondsToReachRandomBest),
-                    F(row.TestObjective), row.TestObjective is { } x ? (x - r.DefaultTest).ToString("+0.0000;-0.0000;0", CultureInfo.InvariantCulture) : "-");
+                table.AddRow(row.Tuner, $"{I(row.Trials)} ({I(row.FullBudgetTrials)})", F(row.TrialSeconds), F(row.BestValidation), F(row.SecondsToBest),
+                    F(row.SecondsToReachRandomBest), F(row.BestTrialTest), F(row.SelectedTest),
+                    row.SelectedTest is { } x ? (x - r.DefaultTest).ToString("+0.0000;-0.0000;0", CultureInfo.InvariantCulture) : "-");
             AnsiConsole.Write(table);
-            foreach (var row in r.Rows) Console.WriteLine($"best {row.Tuner}: {row.BestParams}");
+            foreach (var row in r.Rows) Console.WriteLine($"{row.Tuner}: selected {row.Selection}; best {row.BestParams}");
             Console.WriteLine($"halving time to reach random's best / random's time to its best: {F(r.HalvingToRandomTimeRatio)} (target < 0.5)");
-            Console.WriteLine($"load at end: {r.Load}");
+            Console.WriteLine($"load at end: {r.Load}; process CPU {r.CpuSeconds:0} s");
             return 0;
         }));
         yield return cmd;
@@ -212,6 +213,7 @@ public sealed class AutoMLCli : ICliModule
         {
             var lineage = ModelFiles.RefitBest(store, definition.Name, trainable, modelPath, ct);
             var test = string.Join(", ", lineage.TestMetrics.Select(kv => $"{kv.Key} {kv.Value:F4}"));
+            Console.WriteLine($"selected: {lineage.Selection}");
             Console.WriteLine($"model: {store.Get(definition.Name).ModelPath} (lineage beside it){(test.Length > 0 ? "; test: " + test : "")}");
         }
         return 0;
