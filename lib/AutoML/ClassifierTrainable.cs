@@ -55,28 +55,33 @@ public sealed class ClassifierTrainable : ITrainable, IPairedValidation
     public string DataHash { get; }
     public ProductSplit Split => _split;
 
+    // Names of the enums' members in declaration order (the space offers a subset of them).
     private static readonly string[] Optimizers = ["adagrad", "rowadagrad", "sgd"];
     private static readonly string[] Weightings = ["binary", "tf", "sublinear", "tfidf", "sublinear_tfidf"];
     private static readonly string[] ThresholdMetrics = ["hierarchical_f1", "micro_f1", "samples_f1"];
 
+    // The ranges surround the shipped default rather than everything the classifier accepts: in the first 300 s run
+    // on cdiscount, 8 of 9 random samples from the wide space (SGD, learning rates near 0.04, one epoch, 2^16 buckets,
+    // binary or raw-tf weighting, descriptions cut below 100 characters) scored 0.64-0.83 validation hierarchical F1
+    // against the default's 0.847, and one of them took 165 s: a 5-minute budget cannot afford such samples.
     public SearchSpace Space { get; } = new SearchSpace()
-        .Int("epochs", 1, 12, init: 2)
-        .Float("learning_rate", 0.02, 3, log: true, init: 0.5)
+        .Int("epochs", 2, 8, init: 2)
+        .Float("learning_rate", 0.15, 1.5, log: true, init: 0.5)
         .Choice("regularize", ["off", "on"], init: "off")
-        .Float("l2", 1e-9, 1e-3, log: true, init: 1e-6, when: new Condition("regularize", "on"))
-        .Choice("optimizer", Optimizers, init: "adagrad")
-        .Int("hash_bits", 16, 22, init: 17)
+        .Float("l2", 1e-9, 1e-5, log: true, init: 1e-7, when: new Condition("regularize", "on"))
+        .Choice("optimizer", ["rowadagrad", "adagrad"], init: "rowadagrad")
+        .Int("hash_bits", 18, 22, init: 18)
         .Int("word_ngram_max", 1, 3, init: 1)
         .Choice("char_ngrams", ["off", "on"], init: "off")
         .Int("char_ngram_min", 2, 4, init: 3, when: new Condition("char_ngrams", "on"))
         .Int("char_ngram_max", 4, 6, init: 5, when: new Condition("char_ngrams", "on"))
         .Choice("char_ngrams_in_description", ["false", "true"], init: "false", when: new Condition("char_ngrams", "on"))
-        .Choice("weighting", Weightings, init: "sublinear_tfidf")
+        .Choice("weighting", ["sublinear_tfidf", "sublinear", "tfidf"], init: "sublinear_tfidf")
         .Choice("metadata_tokens", ["true", "false"], init: "true")
-        .Int("max_description_chars", 50, 4000, log: true, init: 200)
+        .Int("max_description_chars", 200, 4000, log: true, init: 200)
         .Choice("tune_for", ThresholdMetrics, init: "hierarchical_f1")
-        .Int("beam_width", 1, 8, init: 4)
-        .Float("explore_threshold", 0.005, 0.3, log: true, init: 0.05);
+        .Int("beam_width", 1, 6, init: 2)
+        .Float("explore_threshold", 0.01, 0.2, log: true, init: 0.05);
 
     /// <summary>The classifier's shipped defaults, expressed in this space.</summary>
     public ParameterSet Defaults
