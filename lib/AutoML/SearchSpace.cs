@@ -62,6 +62,26 @@ public sealed class SearchSpace
         return Decode(u);
     }
 
+    /// <summary>
+    /// A sample from a prior centred on <paramref name="center"/>: each parameter is redrawn uniformly with probability
+    /// <paramref name="changeProbability"/> and otherwise kept (at least one is redrawn), so a sample differs from the
+    /// centre in a few knobs rather than in all of them at once.
+    /// </summary>
+    public ParameterSet SampleNear(ParameterSet center, double changeProbability, Random random)
+    {
+        if (changeProbability is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(changeProbability), "Must be in (0, 1].");
+        var u = Encode(center);
+        var changed = false;
+        for (var i = 0; i < u.Length; i++)
+        {
+            if (random.NextDouble() >= changeProbability) continue;
+            u[i] = random.NextDouble();
+            changed = true;
+        }
+        if (!changed && u.Length > 0) u[random.Next(u.Length)] = random.NextDouble();
+        return Decode(u);
+    }
+
     /// <summary>Every parameter at its declared initial value (the cheap starting point of cost-frugal search).</summary>
     public ParameterSet Initial() => Decode(_parameters.Select(p => p.Encode(p.InitialValue)).ToArray());
 
