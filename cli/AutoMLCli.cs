@@ -44,16 +44,19 @@ public sealed class AutoMLCli : ICliModule
             Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {File.ReadAllText("/proc/loadavg").Trim()}");
             var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
                 Workbook.WorkbookPaths.Data("derived", "automl-bench.db"), Console.WriteLine, ct);
-            var table = new Spectre.Console.Table().AddColumns("tuner", "trials", "trial s", $"best valid {trainable.Objective}", "s to best",
-                "s to reach random's best", $"test {trainable.Objective}", "vs default");
-            table.AddRow("default", "-", "-", "-", "-", "-", F(r.DefaultTest), "-");
+            var table = new Spectre.Console.Table().AddColumns("tuner", "trials (full)", "trial s (CPU s)", $"best valid {trainable.Objective}", "s to best",
+                "s (CPU s) to reach random's best", "s (CPU s) to beat the default", "best trial test", "selected test", "selected vs default");
+            table.AddRow("default", "-", "-", "-", "-", "-", "-", F(r.DefaultTest), F(r.DefaultTest), "-");
             foreach (var row in r.Rows)
-                table.AddRow(row.Tuner, I(row.Trials), F(row.TrialSeconds), F(row.BestValidation), F(row.SecondsToBest), F(row.SecondsToReachRandomBest),
-                    F(row.TestObjective), row.TestObjective is { } x ? (x - r.DefaultTest).ToString("+0.0000;-0.0000;0", CultureInfo.InvariantCulture) : "-");
+                table.AddRow(row.Tuner, $"{I(row.Trials)} ({I(row.FullBudgetTrials)})", $"{F1(row.TrialSeconds)} ({F1(row.TrialCpuSeconds)})", F(row.BestValidation),
+                    F1(row.SecondsToBest), $"{F1(row.SecondsToReachRandomBest)} ({F1(row.CpuSecondsToReachRandomBest)})",
+                    $"{F1(row.SecondsToBeatDefault)} ({F1(row.CpuSecondsToBeatDefault)})", F(row.BestTrialTest), F(row.SelectedTest),
+                    row.SelectedTest is { } x ? (x - r.DefaultTest).ToString("+0.0000;-0.0000;0", CultureInfo.InvariantCulture) : "-");
             AnsiConsole.Write(table);
-            foreach (var row in r.Rows) Console.WriteLine($"best {row.Tuner}: {row.BestParams}");
-            Console.WriteLine($"halving time to reach random's best / random's time to its best: {F(r.HalvingToRandomTimeRatio)} (target < 0.5)");
-            Console.WriteLine($"load at end: {r.Load}");
+            foreach (var row in r.Rows) Console.WriteLine($"{row.Tuner}: selected {row.Selection}; best {row.BestParams}");
+            Console.WriteLine($"halving time to reach random's best / random's time to its best: {F(r.HalvingToRandomTimeRatio)} wall, " +
+                              $"{F(r.HalvingToRandomCpuRatio)} CPU (target < 0.5)");
+            Console.WriteLine($"load at end: {r.Load}; process CPU {r.CpuSeconds:0} s");
             return 0;
         }));
         yield return cmd;
@@ -212,6 +215,7 @@ public sealed class AutoMLCli : ICliModule
         {
             var lineage = ModelFiles.RefitBest(store, definition.Name, trainable, modelPath, ct);
             var test = string.Join(", ", lineage.TestMetrics.Select(kv => $"{kv.Key} {kv.Value:F4}"));
+            Console.WriteLine($"selected: {lineage.Selection}");
             Console.WriteLine($"model: {store.Get(definition.Name).ModelPath} (lineage beside it){(test.Length > 0 ? "; test: " + test : "")}");
         }
         return 0;
@@ -270,6 +274,7 @@ public sealed class AutoMLCli : ICliModule
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string F1(double? v) => v?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-";
     private static string F(double? v) => v?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-";
 
     private sealed class Callback(Action<TrialProgress> action) : IProgress<TrialProgress>

@@ -21,20 +21,29 @@ public static class Leaderboard
     public static IReadOnlyList<HistoryPoint> History(IEnumerable<TrialRecord> trials)
     {
         var points = new List<HistoryPoint>();
-        double elapsed = 0, best = double.NegativeInfinity;
+        double elapsed = 0, cpu = 0, best = double.NegativeInfinity;
         foreach (var t in trials.OrderBy(t => t.Number))
         {
             elapsed += t.DurationSeconds ?? 0;
+            // A trial without metrics (failed, killed) has no CPU record: its wall time stands in.
+            cpu += t.Metrics?.Values.GetValueOrDefault(CpuSecondsMetric, double.NaN) is { } c && double.IsFinite(c) ? c : t.DurationSeconds ?? 0;
             if (t.Status == TrialStatus.Completed && t.Budget >= 1 && t.Objective > best) best = t.Objective!.Value;
-            points.Add(new HistoryPoint(t.Number, elapsed, t.Budget, t.Status == TrialStatus.Completed ? t.Objective : null,
+            points.Add(new HistoryPoint(t.Number, elapsed, cpu, t.Budget, t.Status == TrialStatus.Completed ? t.Objective : null,
                 double.IsNegativeInfinity(best) ? null : best));
         }
         return points;
     }
 
+    /// <summary>Metric the engine adds to every trial: the process CPU seconds it used (less distorted by machine load than wall time).</summary>
+    public const string CpuSecondsMetric = "cpu_seconds";
+
     /// <summary>Cumulative trial seconds at which an experiment first reached <paramref name="target"/> at full budget; null if never.</summary>
     public static double? TimeToReach(IEnumerable<TrialRecord> trials, double target) =>
         History(trials).FirstOrDefault(p => p.BestSoFar >= target)?.ElapsedSeconds;
+
+    /// <summary>As <see cref="TimeToReach"/>, in cumulative trial CPU seconds.</summary>
+    public static double? CpuTimeToReach(IEnumerable<TrialRecord> trials, double target) =>
+        History(trials).FirstOrDefault(p => p.BestSoFar >= target)?.ElapsedCpuSeconds;
 
     public static ExperimentComparison Compare(ExperimentSummaryRow a, ExperimentSummaryRow b) => new(a, b,
         a.BestObjective is { } x && b.BestObjective is { } y ? x - y : null);
@@ -50,7 +59,7 @@ public static class Leaderboard
     }
 }
 
-public sealed record HistoryPoint(int Number, double ElapsedSeconds, double Budget, double? Objective, double? BestSoFar);
+public sealed record HistoryPoint(int Number, double ElapsedSeconds, double ElapsedCpuSeconds, double Budget, double? Objective, double? BestSoFar);
 
 public sealed record ExperimentSummaryRow(
     string Name, string Task, string Tuner, int Seed, int Trials, int Completed, int Failed, int Killed, double TrialSeconds,

@@ -11,20 +11,25 @@ public static class ModelFiles
     public static string LineagePath(string modelPath) => modelPath + ".lineage.json";
 
     /// <summary>
-    /// Refits the best trial's configuration on all training data, saves the model, and writes its lineage
-    /// (experiment, trial, parameters, metrics, data hash, commit, input file hashes) next to it.
+    /// Refits the selected configuration (<see cref="ConfigurationSelection"/>: the best trial, or the default when the
+    /// best does not convincingly beat it) on all training data, saves the model, and writes its lineage (experiment,
+    /// trial, parameters, why it was selected, metrics, data hash, commit, input file hashes) next to it.
     /// </summary>
     public static ModelLineage RefitBest(ExperimentStore store, string experimentName, ITrainable trainable, string? modelPath = null,
         CancellationToken cancellation = default)
     {
         var experiment = store.Get(experimentName);
-        var best = Leaderboard.Best(store.Trials(experiment.Id))
-                   ?? throw new InvalidOperationException($"Experiment '{experimentName}' has no completed trial to refit.");
+        var trials = store.Trials(experiment.Id);
+        if (Leaderboard.Best(trials) is null) throw new InvalidOperationException($"Experiment '{experimentName}' has no completed trial to refit.");
+        var selection = ConfigurationSelection.Choose(trainable, trials, cancellation);
+        // The trial that evaluated the selected configuration (the default may not have been one).
+        var trial = Leaderboard.Rank(trials).FirstOrDefault(t => t.ParamsJson == selection.Parameters.Json);
         modelPath = Path.GetFullPath(modelPath ?? DefaultModelPath(experimentName));
-        var parameters = trainable.Space.Parse(best.ParamsJson);
-        var test = trainable.FitFinalAndSave(parameters, modelPath, cancellation);
+        var test = trainable.FitFinalAndSave(selection.Parameters, modelPath, cancellation);
         var lineage = new ModelLineage(experimentName, experiment.Definition.Task, experiment.Definition.Tuner, experiment.Definition.Seed,
-            best.Number, JsonDocument.Parse(best.ParamsJson).RootElement, Flatten(best.Metrics!), Flatten(test), experiment.Definition.DataHash, experiment.Definition.CodeVersion, Provenance.Capture(), store.Path);
+            trial?.Number, selection.Reason, JsonDocument.Parse(selection.Parameters.Json).RootElement,
+            trial?.Metrics is { } m ? Flatten(m) : new Dictionary<string, double>(), Flatten(test), experiment.Definition.DataHash,
+            experiment.Definition.CodeVersion, Provenance.Capture(), store.Path);
         AtomicFile.WriteAllText(LineagePath(modelPath), JsonSerializer.Serialize(lineage, new JsonSerializerOptions { WriteIndented = true }));
         store.SetModelPath(experiment.Id, modelPath);
         return lineage;
@@ -36,6 +41,6 @@ public static class ModelFiles
 
 /// <summary>Where a tuned model came from: enough to find its experiment and trial and to check its inputs.</summary>
 public sealed record ModelLineage(
-    string Experiment, string Task, string Tuner, int Seed, int Trial, JsonElement Parameters,
+    string Experiment, string Task, string Tuner, int Seed, int? Trial, string Selection, JsonElement Parameters,
     IReadOnlyDictionary<string, double> ValidationMetrics, IReadOnlyDictionary<string, double> TestMetrics,
     string DataHash, string ExperimentCodeVersion, Provenance Provenance, string Store);

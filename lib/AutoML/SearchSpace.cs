@@ -62,6 +62,44 @@ public sealed class SearchSpace
         return Decode(u);
     }
 
+    /// <summary>
+    /// A sample from a prior centred on <paramref name="center"/>: each parameter is redrawn uniformly with probability
+    /// <paramref name="changeProbability"/> and otherwise kept (at least one is redrawn), so a sample differs from the
+    /// centre in a few knobs rather than in all of them at once, and always in at least one.
+    /// </summary>
+    public ParameterSet SampleNear(ParameterSet center, double changeProbability, Random random)
+    {
+        if (changeProbability is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(changeProbability), "Must be in (0, 1].");
+        var u = Encode(center);
+        var redrawn = new bool[u.Length];
+        for (var i = 0; i < u.Length; i++)
+        {
+            if (random.NextDouble() >= changeProbability) continue;
+            u[i] = random.NextDouble();
+            redrawn[i] = true;
+        }
+        var sample = Compose(u, redrawn, center);
+        // A redraw can land on the old option or on an inactive knob: redraw more until something really changed.
+        for (var attempt = 0; sample.Equals(center) && u.Length > 0 && attempt < 100; attempt++)
+        {
+            var i = random.Next(u.Length);
+            u[i] = random.NextDouble();
+            redrawn[i] = true;
+            sample = Compose(u, redrawn, center);
+        }
+        return sample;
+    }
+
+    private ParameterSet Compose(double[] u, bool[] redrawn, ParameterSet center)
+    {
+        // Kept knobs take the centre's exact value: a round trip through the unit cube can turn 0.5 into
+        // 0.49999999999999994, a "different" configuration that deduplication would not catch.
+        var values = new SortedDictionary<string, object>(Decode(u).Values.ToDictionary(), StringComparer.Ordinal);
+        for (var i = 0; i < u.Length; i++)
+            if (!redrawn[i] && values.ContainsKey(_parameters[i].Name) && center.TryGet(_parameters[i].Name, out var v)) values[_parameters[i].Name] = v;
+        return new ParameterSet(values);
+    }
+
     /// <summary>Every parameter at its declared initial value (the cheap starting point of cost-frugal search).</summary>
     public ParameterSet Initial() => Decode(_parameters.Select(p => p.Encode(p.InitialValue)).ToArray());
 

@@ -212,6 +212,10 @@ public sealed class ExperimentStoreTests : IDisposable
         using var store = ExperimentStore.Open(StorePath);
         var summary = new AutoMLExperiment(store, t).Run(Define(t, trials: 10));
         var model = Path.Combine(_dir, "models", "best.model");
+        // The engine records each trial's CPU time, stored and read back with its metrics; histories accumulate it.
+        Assert.All(summary.Trials, tr => Assert.InRange(tr.Metrics!.Values[Leaderboard.CpuSecondsMetric], 0, 60));
+        var history = Leaderboard.History(summary.Trials);
+        Assert.Equal(summary.Trials.Sum(tr => tr.Metrics!.Values[Leaderboard.CpuSecondsMetric]), history[^1].ElapsedCpuSeconds, 9);
         var lineage = ModelFiles.RefitBest(store, "exp", t, model);
         Assert.Equal(summary.Best!.ParamsJson, File.ReadAllText(model));
         Assert.Equal(summary.Best.Number, lineage.Trial);

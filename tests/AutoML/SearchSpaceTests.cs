@@ -14,6 +14,33 @@ public class SearchSpaceTests
         .Int("l1", 0, 3, when: new Condition("optimizer", "ftrl"));
 
     [Fact]
+    public void Samples_near_a_centre_change_a_few_knobs_and_at_least_one()
+    {
+        var space = Space();
+        var center = space.Parse("""{"x":0.5,"lr":0.01,"depth":4,"dims":256,"optimizer":"sgd","momentum":0.9}""");
+        var random = new Random(3);
+        var samples = Enumerable.Range(0, 400).Select(_ => space.SampleNear(center, 0.2, random)).ToList();
+        int Changed(ParameterSet p) => center.Names.Count(n => !p.Has(n) || !Equals(p.Values[n], center.Values[n]))
+                                       + p.Names.Count(n => !center.Has(n));
+        var changed = samples.Select(Changed).ToList();
+        // Seven coordinates at 0.2 each (one forced when none is drawn), and a changed optimizer also drops or adds its
+        // conditional knobs: about two changed on average, far from all of them (uniform sampling changes nearly all).
+        Assert.InRange(changed.Average(), 1.2, 2.6);
+        Assert.DoesNotContain(0, changed);
+        Assert.True(changed.Count(c => c >= 5) < 25, $"{changed.Count(c => c >= 5)} samples changed 5 or more");
+        var uniform = Enumerable.Range(0, 400).Select(_ => Changed(space.Sample(random))).Average();
+        Assert.True(uniform > 4, $"uniform samples change {uniform:F2} knobs");
+        Assert.All(samples, p => Assert.Equal(p, space.Parse(p.Json)));
+        // Kept knobs are the centre's exact values, not unit-cube round trips of them.
+        var lr = space.Parse("""{"x":0.1,"lr":0.003,"depth":4,"dims":300,"optimizer":"adagrad"}""");
+        Assert.All(Enumerable.Range(0, 100).Select(_ => space.SampleNear(lr, 0.2, random)),
+            p => Assert.True(!p.Has("lr") || p.GetDouble("lr") == 0.003 || Math.Abs(p.GetDouble("lr") - 0.003) > 1e-9, p.Json));
+        var again = new Random(3);
+        Assert.Equal(samples, Enumerable.Range(0, 400).Select(_ => space.SampleNear(center, 0.2, again)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => space.SampleNear(center, 0, random));
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_samples_and_another_seed_does_not()
     {
         var space = Space();

@@ -23,7 +23,7 @@ public class TrainableTests
     }
 
     [Fact]
-    public void Classifier_defaults_are_the_classifiers_own_and_a_cheap_trial_scores_the_validation_half()
+    public void Classifier_defaults_are_the_classifiers_own_and_a_cheap_trial_scores_the_whole_validation_split()
     {
         var t = new ClassifierTrainable(WorkbookPaths.Data("products", "flipkart-1050"), new ClassifyTaskOptions(Threads: 2));
         var shipped = new HierarchicalClassifierOptions();
@@ -39,6 +39,10 @@ public class TrainableTests
         Assert.InRange(small.Objective, 0.05, 1);
         Assert.True(full.Objective > small.Objective, $"4x the data should help: {small.Objective:F3} -> {full.Objective:F3}");
         Assert.Equal(full.Objective, t.Evaluate(t.Space.Initial(), 1, CancellationToken.None).Objective); // deterministic
+        // Cross-fitted: every validation product scores the trial, and the per-product counts the paired bootstrap uses add up to it.
+        var counts = t.ValidationCounts(t.Space.Initial(), CancellationToken.None);
+        Assert.Equal(t.Split.Validation.Count, counts.Count);
+        Assert.Equal(full.Objective, F1Counts.F1(counts.ToArray()), 12);
     }
 
     [Fact]

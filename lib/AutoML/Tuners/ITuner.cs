@@ -22,16 +22,22 @@ public static class TunerFactory
 {
     public static readonly string[] Names = ["random", "halving", "cfo"];
 
+    public const double DefaultChangeProbability = 0.2;
+
     /// <summary>
-    /// Random search and successive halving try <paramref name="defaults"/> first (so "tuned" includes the default);
-    /// cost-frugal search starts at the space's initial point, its cheap corner, and does not spend a trial on the
-    /// (possibly expensive) default: on cdiscount at a 300 s budget, that trial alone can use the whole budget.
+    /// Every tuner evaluates <paramref name="defaults"/> at full budget among its first trials, so "tuned" includes the
+    /// default (FLAML's points_to_evaluate): random search first, successive halving in its first bracket (reaching full
+    /// budget only if it survives the rungs),
+    /// cost-frugal search right after its cheap start, walking on from whichever of the two is better.
+    /// With defaults, random search and successive halving sample around them (each knob redrawn with probability
+    /// <see cref="DefaultChangeProbability"/>): the shipped defaults are already tuned, and on cdiscount every uniform
+    /// sample of the classifier's space that changed most knobs at once lost to them.
     /// </summary>
     public static ITuner Create(string name, SearchSpace space, int seed, ParameterSet? defaults = null) => name switch
     {
-        "random" => new RandomSearchTuner(space, seed, defaults),
-        "halving" => new SuccessiveHalvingTuner(space, seed, start: defaults),
-        "cfo" => new CostFrugalTuner(space, seed),
+        "random" => new RandomSearchTuner(space, seed, defaults, defaults is null ? null : DefaultChangeProbability),
+        "halving" => new SuccessiveHalvingTuner(space, seed, start: defaults, changeProbability: defaults is null ? null : DefaultChangeProbability),
+        "cfo" => new CostFrugalTuner(space, seed, pointsToEvaluate: defaults is null ? null : [defaults]),
         _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
     };
 }

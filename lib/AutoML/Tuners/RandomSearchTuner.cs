@@ -1,7 +1,11 @@
 namespace Workbook.AutoML.Tuners;
 
-/// <summary>Independent samples from the space at full budget; the first trial is <paramref name="start"/> (default: the space's initial point).</summary>
-public sealed class RandomSearchTuner(SearchSpace space, int seed, ParameterSet? start = null) : ITuner
+/// <summary>
+/// Independent samples at full budget; the first trial is <paramref name="start"/> (default: the space's initial
+/// point). With <paramref name="changeProbability"/> the samples come from a prior centred on the start (each knob
+/// redrawn with that probability, <see cref="SearchSpace.SampleNear"/>), otherwise uniformly from the space.
+/// </summary>
+public sealed class RandomSearchTuner(SearchSpace space, int seed, ParameterSet? start = null, double? changeProbability = null) : ITuner
 {
     private readonly Random _random = new(seed);
     private bool _first = true;
@@ -12,7 +16,7 @@ public sealed class RandomSearchTuner(SearchSpace space, int seed, ParameterSet?
     {
         // Starting from the declared initial point makes "tuned vs default" comparisons include the default itself.
         if (_first) { _first = false; return new TrialRequest(start ?? space.Initial(), 1.0); }
-        return new TrialRequest(space.Sample(_random), 1.0);
+        return new TrialRequest(changeProbability is { } q ? space.SampleNear(start ?? space.Initial(), q, _random) : space.Sample(_random), 1.0);
     }
 
     public void Tell(TrialRequest request, TrialMetrics? metrics) { }

@@ -22,8 +22,14 @@ public sealed class SuccessiveHalvingTuner : ITuner
 
     private readonly ParameterSet _start;
 
-    public SuccessiveHalvingTuner(SearchSpace space, int seed, int eta = 3, int rungs = 3, int? bracketSize = null, ParameterSet? start = null)
+    private readonly double? _changeProbability;
+
+    /// <param name="changeProbability">When set, brackets draw their configurations from a prior centred on
+    /// <paramref name="start"/> (<see cref="SearchSpace.SampleNear"/>) instead of uniformly.</param>
+    public SuccessiveHalvingTuner(SearchSpace space, int seed, int eta = 3, int rungs = 3, int? bracketSize = null, ParameterSet? start = null,
+        double? changeProbability = null)
     {
+        _changeProbability = changeProbability;
         _start = start ?? space.Initial();
         if (eta < 2) throw new ArgumentException("eta must be at least 2.");
         if (rungs < 1) throw new ArgumentException("rungs must be at least 1.");
@@ -63,7 +69,8 @@ public sealed class SuccessiveHalvingTuner : ITuner
         _rung = [];
         // The first bracket includes the start configuration, like random search.
         if (_bracket == 0) _rung.Add(_start);
-        while (_rung.Count < _bracketSize) _rung.Add(_space.Sample(_random));
+        while (_rung.Count < _bracketSize)
+            _rung.Add(_changeProbability is { } q ? _space.SampleNear(_start, q, _random) : _space.Sample(_random));
         _bracket++;
         _rungIndex = 0;
         _next = 0;
