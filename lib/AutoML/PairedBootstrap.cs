@@ -10,8 +10,12 @@ public readonly record struct F1Counts(int TruePositives, int Predicted, int Gol
     {
         long tp = 0, denominator = 0;
         foreach (var c in items) { tp += c.TruePositives; denominator += c.Predicted + c.Gold; }
-        return denominator == 0 ? 0 : 2.0 * tp / denominator;
+        return F1(tp, denominator);
     }
+
+    /// <summary>Micro F1 from summed true positives and summed predicted + gold labels.</summary>
+    public static double F1(long truePositives, long predictedPlusGold) =>
+        predictedPlusGold == 0 ? 0 : 2.0 * truePositives / predictedPlusGold;
 }
 
 /// <summary>
@@ -41,7 +45,7 @@ public static class PairedBootstrap
                 tpA += a.TruePositives; dA += a.Predicted + a.Gold;
                 tpB += b.TruePositives; dB += b.Predicted + b.Gold;
             }
-            var diff = (dA == 0 ? 0 : 2.0 * tpA / dA) - (dB == 0 ? 0 : 2.0 * tpB / dB);
+            var diff = F1Counts.F1(tpA, dA) - F1Counts.F1(tpB, dB);
             wins += diff > 0 ? 1 : diff == 0 ? 0.5 : 0;
         }
         return wins / resamples;
