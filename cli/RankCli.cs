@@ -13,9 +13,9 @@ public sealed class RankCli : ICliModule
         var output = new Option<string>("--output") { Description = "scores CSV to write (rejects go to <output>.rejects.csv, provenance to <output>.provenance.json)", Required = true };
         var score = new Option<ScoreKind>("--score") { Description = "mean (expected revenue per impression, default) | lower (conservative) | upper (UCB) | thompson (exploration)", DefaultValueFactory = _ => ScoreKind.Mean };
         var seed = new Option<int>("--seed") { Description = "seed of Thompson draws and of the fit sample", DefaultValueFactory = _ => 42 };
-        var prior = new Option<PriorFamily>("--prior") { Description = "hotmixture (duds at CTR 0, an ordinary and a hot Beta; default, best offline) | zeroinflatedbeta (duds plus one Beta) | beta (one Beta per impressions band)", DefaultValueFactory = _ => PriorFamily.HotMixture };
+        var prior = new Option<PriorFamily>("--prior") { Description = "zeroinflatedbeta (duds at CTR 0 plus one Beta; default, best offline) | hotmixture (duds, an ordinary and a hot Beta) | beta (one Beta per impressions band)", DefaultValueFactory = _ => PriorFamily.ZeroInflatedBeta };
         var pooling = new Option<bool>("--category-pooling") { Description = "scale each category's CTR by a Gamma-pooled multiplier (off by default: it lowered the offline metrics)" };
-        var rank = new Command("rank", "Score every product by CTR x CPC with an empirical-Bayes CTR (a mixture prior fitted by maximum likelihood per impressions band) and rank them; rows are written best first.");
+        var rank = new Command("rank", "Score every product by CTR x CPC with an empirical-Bayes CTR (a zero-inflated prior fitted by maximum likelihood per impressions band) and rank them; rows are written best first.");
         rank.Options.Add(input);
         rank.Options.Add(output);
         rank.Options.Add(score);

@@ -85,12 +85,52 @@ public class RankingModelTests
     }
 
     [Fact]
-    public void Impression_bands_are_doubling()
+    public void Impression_bands_are_doubling_from_the_first_edge()
     {
-        Assert.Equal([0, 0, 1, 1, 2, 5, 5], new long[] { 0, 31, 32, 63, 64, 512, 100_000 }.Select(n => ImpressionBands.Of(n, 6)));
+        Assert.Equal([0, 0, 1, 1, 2, 5, 5], new long[] { 0, 31, 32, 63, 64, 512, 100_000 }.Select(n => ImpressionBands.Of(n, 6, 32)));
         Assert.Equal(0, ImpressionBands.Of(10_000, 1));
-        Assert.Equal("[32, 64)", ImpressionBands.Label(1, 6));
-        Assert.Equal(">= 512", ImpressionBands.Label(5, 6));
+        Assert.Equal("[32, 64)", ImpressionBands.Label(1, 6, 32));
+        Assert.Equal(">= 512", ImpressionBands.Label(5, 6, 32));
+        // The default: first edge 20, 7 bands.
+        Assert.Equal([0, 0, 1, 1, 2, 6, 6], new long[] { 0, 19, 20, 39, 40, 640, 100_000 }.Select(n => ImpressionBands.Of(n, 7)));
+        Assert.Equal("[20, 40)", ImpressionBands.Label(1, 7));
+        Assert.Equal(">= 640", ImpressionBands.Label(6, 7));
+    }
+
+    [Fact]
+    public void First_band_edge_lets_the_bands_recover_known_low_exposure_priors()
+    {
+        // Two exposure groups with different known zero-inflated priors: below 20 views, 80% duds and clickable products
+        // at 15%; from 20 views up, 40% duds and clickable products at 4%. With the first edge at 20 each band's fit
+        // recovers its group; with the edge at 32, band 0 mixes both groups and its clickable mean lands in between.
+        var rng = new Random(5);
+        var products = new List<ProductStats>();
+        for (var i = 0; i < 12_000; i++)
+        {
+            var low = i % 2 == 0;
+            var n = low ? rng.Next(8, 20) : rng.Next(20, 40);
+            var p = rng.NextDouble() < (low ? 0.8 : 0.4) ? 0 : MathNet.Numerics.Distributions.Beta.Sample(rng, low ? 6 : 8, low ? 34 : 192);
+            products.Add(new ProductStats($"p{i}", "c", 1.0, MathNet.Numerics.Distributions.Binomial.Sample(rng, p, n), n));
+        }
+        var fine = ProductRanker.Fit(products, new RankerOptions { Prior = PriorFamily.ZeroInflatedBeta, ImpressionBands = 2, FirstBandEdge = 20 });
+        Assert.Equal("[0, 20)", fine.Bands[0].Label);
+        Assert.InRange(fine.Bands[0].ZeroMass, 0.74, 0.86);
+        Assert.InRange(fine.Bands[0].Prior.Mean, 0.12, 0.18);
+        Assert.InRange(fine.Bands[1].ZeroMass, 0.3, 0.5);
+        Assert.InRange(fine.Bands[1].Prior.Mean, 0.032, 0.048);
+        var coarse = ProductRanker.Fit(products, new RankerOptions { Prior = PriorFamily.ZeroInflatedBeta, ImpressionBands = 2, FirstBandEdge = 32 });
+        Assert.True(coarse.Bands[0].Prior.Mean < 0.12, $"mixed band mean {coarse.Bands[0].Prior.Mean}");
+        // A product with 2 clicks in 10 views: the fine model believes it near the low group's 15%, the coarse one far less.
+        Assert.True(fine.Posterior("c", 2, 10).Mean > coarse.Posterior("c", 2, 10).Mean + 0.02);
+    }
+
+    [Fact]
+    public void Fit_data_with_different_band_edges_do_not_merge()
+    {
+        var a = new RankingFitData(new RankerOptions { FirstBandEdge = 20 });
+        var b = new RankingFitData(new RankerOptions { FirstBandEdge = 32 });
+        Assert.Throws<ArgumentException>(() => a.Merge(b));
+        Assert.Throws<ArgumentException>(() => ProductRanker.Fit(Catalogue, new RankerOptions { FirstBandEdge = 0 }));
     }
 
     [Fact]

@@ -7,19 +7,19 @@ namespace Workbook.Products.Ranking;
 /// mixture) is a special case up to the grid, so if this does not beat a baseline, no prior that depends only on the
 /// band will.
 /// </summary>
-public sealed record NonparametricPriorScorer(int ImpressionBands = 6, int Iterations = 300, string Name = "nonparametric ML prior per band (NPMLE)") : IProductScorer
+public sealed record NonparametricPriorScorer(int ImpressionBands = 7, int Iterations = 300, long FirstBandEdge = Ranking.ImpressionBands.FirstEdge, string Name = "nonparametric ML prior per band (NPMLE)") : IProductScorer
 {
     private static readonly double[] Grid = [0.0, .. Enumerable.Range(1, 240).Select(i => i * 0.0025)];
 
     public double[] Score(IReadOnlyList<ProductStats> products)
     {
         var weights = Enumerable.Range(0, ImpressionBands).Select(b => Fit(CountGroups.Collapse(products
-            .Where(p => p.Impressions > 0 && Ranking.ImpressionBands.Of(p.Impressions, ImpressionBands) == b)
+            .Where(p => p.Impressions > 0 && Ranking.ImpressionBands.Of(p.Impressions, ImpressionBands, FirstBandEdge) == b)
             .Select(p => (p.Clicks, p.Impressions))), Iterations)).ToArray();
         var cache = new Dictionary<(int, long, long), double>();
         return products.Select(p =>
         {
-            var b = Ranking.ImpressionBands.Of(p.Impressions, ImpressionBands);
+            var b = Ranking.ImpressionBands.Of(p.Impressions, ImpressionBands, FirstBandEdge);
             if (!cache.TryGetValue((b, p.Clicks, p.Impressions), out var mean))
                 cache[(b, p.Clicks, p.Impressions)] = mean = PosteriorMean(weights[b], p.Clicks, p.Impressions);
             return mean * p.Cpc;

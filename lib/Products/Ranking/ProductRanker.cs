@@ -40,7 +40,7 @@ public static class ProductRanker
         for (var b = 0; b < data.Bands; b++)
         {
             var prior = fits[b] ?? global!;
-            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands), prior.Beta, histograms[b].Sum(x => x.Count), data.SeenInBand(b), !canFit[b],
+            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands, options.FirstBandEdge), prior.Beta, histograms[b].Sum(x => x.Count), data.SeenInBand(b), !canFit[b],
                 prior.ZeroMass, prior.HotMass, prior.Hot));
         }
 

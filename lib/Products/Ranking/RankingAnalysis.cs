@@ -60,9 +60,9 @@ public static class RankingAnalysis
     }
 
     /// <summary>Pooled CTR per doubling impressions band: the selection effect a band-aware prior uses.</summary>
-    public static IReadOnlyList<BandCtr> CtrByBand(IReadOnlyList<ProductStats> products, int bands = 6) =>
-        products.Where(p => p.Impressions > 0).GroupBy(p => ImpressionBands.Of(p.Impressions, bands)).OrderBy(g => g.Key)
-            .Select(g => new BandCtr(ImpressionBands.Label(g.Key, bands), g.Count(), g.Sum(p => p.Clicks), g.Sum(p => p.Impressions),
+    public static IReadOnlyList<BandCtr> CtrByBand(IReadOnlyList<ProductStats> products, int bands = 7, long firstEdge = ImpressionBands.FirstEdge) =>
+        products.Where(p => p.Impressions > 0).GroupBy(p => ImpressionBands.Of(p.Impressions, bands, firstEdge)).OrderBy(g => g.Key)
+            .Select(g => new BandCtr(ImpressionBands.Label(g.Key, bands, firstEdge), g.Count(), g.Sum(p => p.Clicks), g.Sum(p => p.Impressions),
                 (double)g.Sum(p => p.Clicks) / g.Sum(p => p.Impressions), g.Average(p => p.Clicks == 0 ? 1.0 : 0.0)))
             .ToList();
 
@@ -87,7 +87,7 @@ public static class RankingAnalysis
             {
                 var t = train[i];
                 if (t.Impressions <= 0 || test[i].Impressions <= 0) continue;
-                var key = (ImpressionBands.Of(t.Impressions, 6), ClickBucket(t.Clicks));
+                var key = (ImpressionBands.Of(t.Impressions, options.ImpressionBands, options.FirstBandEdge), ClickBucket(t.Clicks));
                 cells.TryGetValue(key, out var c);
                 cells[key] = (c.N + 1, c.TrainC + t.Clicks, c.TrainV + t.Impressions,
                     c.Beta + beta.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
@@ -97,7 +97,7 @@ public static class RankingAnalysis
             }
         }
         return cells.OrderBy(kv => kv.Key.Band).ThenBy(kv => ClickOrder(kv.Key.Clicks))
-            .Select(kv => new HeldOutCell(ImpressionBands.Label(kv.Key.Band, 6), kv.Key.Clicks, kv.Value.N / seeds.Count,
+            .Select(kv => new HeldOutCell(ImpressionBands.Label(kv.Key.Band, options.ImpressionBands, options.FirstBandEdge), kv.Key.Clicks, kv.Value.N / seeds.Count,
                 kv.Value.TrainC / kv.Value.TrainV, kv.Value.Beta / kv.Value.N, kv.Value.Zib / kv.Value.N, kv.Value.Hot / kv.Value.N, kv.Value.HeldC / kv.Value.HeldV))
             .ToList();
     }

@@ -9,6 +9,7 @@ namespace Workbook.Products.Ranking;
 public sealed class RankingFitData
 {
     private readonly int _bands;
+    private readonly long _firstEdge;
     private readonly Dictionary<(long Clicks, long Impressions), long>[] _histograms;
     private readonly long[] _seen;
     private readonly Dictionary<string, Totals> _categories = new(StringComparer.Ordinal);
@@ -24,6 +25,7 @@ public sealed class RankingFitData
     {
         options.Validate();
         _bands = options.ImpressionBands;
+        _firstEdge = options.FirstBandEdge;
         _histograms = Enumerable.Range(0, _bands).Select(_ => new Dictionary<(long, long), long>()).ToArray();
         _seen = new long[_bands];
         _lookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -45,7 +47,7 @@ public sealed class RankingFitData
         }
         t.Products++;
         if (impressions <= 0) return;
-        var band = ImpressionBands.Of(impressions, _bands);
+        var band = ImpressionBands.Of(impressions, _bands, _firstEdge);
         t.Viewed++;
         t.Clicks += clicks;
         t.Impressions += impressions;
@@ -57,7 +59,7 @@ public sealed class RankingFitData
     /// <summary>Adds everything <paramref name="other"/> holds (same options) to this one.</summary>
     public void Merge(RankingFitData other)
     {
-        if (other._bands != _bands) throw new ArgumentException("fit data with different bands");
+        if (other._bands != _bands || other._firstEdge != _firstEdge) throw new ArgumentException("fit data with different bands");
         Rows += other.Rows;
         for (var b = 0; b < _bands; b++)
         {

@@ -54,10 +54,10 @@ public sealed class RankingModel
     /// (unknown categories get factor 1); under a zero-inflated prior a product is a dud with probability <see cref="ZeroMassFor"/>.
     /// </summary>
     public BetaPrior PriorFor(ReadOnlySpan<char> category, long impressions) =>
-        Scaled(Bands[ImpressionBands.Of(impressions, Bands.Count)].Prior, FactorOf(category));
+        Scaled(Bands[ImpressionBands.Of(impressions, Bands.Count, Options.FirstBandEdge)].Prior, FactorOf(category));
 
     /// <summary>Prior probability that a product with <paramref name="impressions"/> views is a dud (CTR 0); 0 for a plain Beta prior.</summary>
-    public double ZeroMassFor(long impressions) => Bands[ImpressionBands.Of(impressions, Bands.Count)].ZeroMass;
+    public double ZeroMassFor(long impressions) => Bands[ImpressionBands.Of(impressions, Bands.Count, Options.FirstBandEdge)].ZeroMass;
 
     /// <summary>
     /// Posterior of a product's CTR. Each Beta part is the conjugate update; the components' weights follow Bayes' rule
@@ -72,7 +72,7 @@ public sealed class RankingModel
 
     internal CtrPosterior Posterior(double factor, long clicks, long impressions)
     {
-        var band = Bands[ImpressionBands.Of(impressions, Bands.Count)];
+        var band = Bands[ImpressionBands.Of(impressions, Bands.Count, Options.FirstBandEdge)];
         var prior = Scaled(band.Prior, factor);
         var post = prior.Update(clicks, impressions);
         var pi = band.ZeroMass;
@@ -98,7 +98,7 @@ public sealed class RankingModel
     // Mean of the whole prior (every component) for a product with this many impressions.
     private double PriorMean(double factor, long impressions)
     {
-        var band = Bands[ImpressionBands.Of(impressions, Bands.Count)];
+        var band = Bands[ImpressionBands.Of(impressions, Bands.Count, Options.FirstBandEdge)];
         return (1 - band.ZeroMass - band.HotMass) * Scaled(band.Prior, factor).Mean + (band.Hot is null ? 0 : band.HotMass * Scaled(band.Hot, factor).Mean);
     }
 

@@ -54,7 +54,7 @@ public static class ZeroInflatedBetaBinomialMle
         var clicked = groups.Where(g => g.C > 0).ToArray();
         var clickedMean = clicked.Sum(g => g.C * g.W) / clicked.Sum(g => g.N * g.W);
         var best = double.MaxValue;
-        Vector<double> bestT = Encode(1e-3, single);
+        Vector<double> bestT = Encode(1e-3, single); // what stands if no start converges
         foreach (var start in new[]
                  {
                      Encode(Math.Clamp(zeroShare * 0.5, 0.01, 0.95), BetaPrior.FromMeanStrength(clickedMean, 20)),
@@ -62,7 +62,9 @@ public static class ZeroInflatedBetaBinomialMle
                      Encode(1e-3, single),
                  })
         {
-            var r = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(NegLogLik), start, 1e-10, 20000);
+            MinimizationResult r;
+            try { r = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(NegLogLik), start, 1e-10, 20000); }
+            catch (MaximumIterationsException) { continue; } // a start wandering on a flat ridge (a thin band); the others decide
             if (r.FunctionInfoAtMinimum.Value < best) (best, bestT) = (r.FunctionInfoAtMinimum.Value, r.MinimizingPoint);
         }
         var (piHat, betaHat) = Decode(bestT);
