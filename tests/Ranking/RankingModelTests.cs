@@ -125,6 +125,28 @@ public class RankingModelTests
     }
 
     [Fact]
+    public void A_band_too_thin_to_fit_borrows_the_nearest_fitted_band()
+    {
+        // Viewed products only in [20, 40) and [80, 160): band 0 (below 20, never-shown products only) and band 2 are
+        // empty; band 0 borrows band 1 and band 2 (equidistant) the lower one, the top bands borrow band 3.
+        var rng = new Random(3);
+        var products = new List<ProductStats> { new("never", "c", 1.0, 0, 0, ViewsMissing: true) };
+        for (var i = 0; i < 600; i++)
+        {
+            var n = i % 2 == 0 ? rng.Next(20, 40) : rng.Next(80, 160);
+            var p = rng.NextDouble() < 0.5 ? 0 : (i % 2 == 0 ? 0.10 : 0.02);
+            products.Add(new ProductStats($"p{i}", "c", 1.0, MathNet.Numerics.Distributions.Binomial.Sample(rng, p, n), n));
+        }
+        var model = ProductRanker.Fit(products, new RankerOptions { Prior = PriorFamily.ZeroInflatedBeta, ImpressionBands = 6, FirstBandEdge = 20 });
+        Assert.Equal([1, null, 1, null, 3, 3], model.Bands.Select(b => b.BorrowedFrom));
+        Assert.All(model.Bands, b => Assert.False(b.FromGlobal));
+        Assert.Null(model.GlobalPrior);
+        Assert.Equal(model.Bands[1].Prior, model.Bands[0].Prior);
+        Assert.Equal(model.Bands[1].Mean, model.Posterior("c", 0, 0).Mean, 12); // a never-shown product: the least-exposed fitted band's prior
+        Assert.True(model.Bands[1].Prior.Mean > 2 * model.Bands[3].Prior.Mean);
+    }
+
+    [Fact]
     public void Fit_data_with_different_band_edges_do_not_merge()
     {
         var a = new RankingFitData(new RankerOptions { FirstBandEdge = 20 });

@@ -28,20 +28,24 @@ public static class ProductRanker
             PriorFamily.HotMixture => HotMixtureBetaBinomialMle.Fit(h),
             _ => throw new ArgumentOutOfRangeException(nameof(options.Prior)),
         };
-        // Bands are fitted in parallel (each fit is independent); the global prior only where a band is too thin to fit
-        // alone (with one band it is that band's fit).
+        // Bands are fitted in parallel (each fit is independent). A band too thin to fit alone borrows the prior of the
+        // nearest band that could be fitted (the lower one on a tie): the prior depends on exposure, so the neighbour is a
+        // better guess than a prior over every exposure. On the full file this is band 0 (below 20 views, where only the
+        // never-shown products fall): they get the least-exposed fitted band's prior. Only when no band can be fitted is
+        // one prior fitted on everything (with one band, that band's fit is the global prior).
         var canFit = histograms.Select(h => h.Sum(x => x.Count) >= MinBandProducts && h.Any(s => s.Clicks > 0) && h.Any(s => s.Clicks < s.Impressions)).ToArray();
         var fits = new ZeroInflatedPrior?[data.Bands];
         Parallel.For(0, data.Bands, b => { if (canFit[b]) fits[b] = FitFamily(histograms[b]); });
-        var global = canFit.All(x => x)
+        var global = canFit.Any(x => x)
             ? (data.Bands == 1 ? fits[0] : null)
             : FitFamily(histograms.SelectMany(h => h).ToList());
         var bands = new List<BandPrior>();
         for (var b = 0; b < data.Bands; b++)
         {
-            var prior = fits[b] ?? global!;
-            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands, options.FirstBandEdge), prior.Beta, histograms[b].Sum(x => x.Count), data.SeenInBand(b), !canFit[b],
-                prior.ZeroMass, prior.HotMass, prior.Hot));
+            var from = global is not null && !canFit[b] ? (int?)null : NearestFitted(canFit, b);
+            var prior = from is { } f ? fits[f]! : global!;
+            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands, options.FirstBandEdge), prior.Beta, histograms[b].Sum(x => x.Count), data.SeenInBand(b),
+                from is null, prior.ZeroMass, prior.HotMass, prior.Hot, from is { } g && g != b ? g : null));
         }
 
         var totals = data.Categories().Select(c => new CategoryLevel(c.Category, c.Products, c.Viewed, c.Clicks, c.Impressions,
@@ -50,5 +54,15 @@ public static class ProductRanker
             ? CategoryPooling.Fit(totals, options.MinCategorySize)
             : (double.PositiveInfinity, totals);
         return new RankingModel(options, global?.Beta, bands, tau, levels);
+    }
+
+    private static int NearestFitted(bool[] canFit, int band)
+    {
+        for (var d = 0; d < canFit.Length; d++)
+        {
+            if (band - d >= 0 && canFit[band - d]) return band - d;
+            if (band + d < canFit.Length && canFit[band + d]) return band + d;
+        }
+        throw new InvalidOperationException("no fitted band"); // callers only ask when one exists
     }
 }

@@ -35,9 +35,13 @@ public sealed record HeldOutCell(string TrainImpressions, string TrainClicks, in
 public sealed record TopDisagreement(string OnlyIn, double ProductsPerSeed, double MeanTrainClicks, double MeanTrainImpressions,
     double MeanTrainCtr, double MeanPosteriorCtr, double MeanHeldOutCtr, double MeanHeldOutGain);
 
-/// <summary>One prior-strength setting against raw CTR x CPC.</summary>
-public sealed record StrengthSweepRow(double PriorStrengthScale, double Ndcg, double Revenue, double RawNdcg, double RawRevenue,
+/// <summary>One ranker configuration against raw CTR x CPC on the same seeds (win rates are the configuration's, paired by seed).</summary>
+public sealed record SweepRow(string Configuration, double Ndcg, double Revenue, double RawNdcg, double RawRevenue,
     double NdcgWinRate, double RevenueWinRate);
+
+/// <summary>How many clicks products with a given range of recorded views got (shares of the products in the range).</summary>
+public sealed record ClickCountRow(string Views, int Products, double NoClick, double OneClick, double TwoToFour, double FiveOrMore,
+    double ClickedPooledCtr);
 
 /// <summary>The analyses notebook 03 shows; each returns rows for a table or a chart.</summary>
 public static class RankingAnalysis
@@ -132,20 +136,42 @@ public static class RankingAnalysis
         return [Row("model's top only", model), Row("raw CTR x CPC's top only", raw)];
     }
 
-    /// <summary>The ranker at several prior-strength scales, each against raw CTR x CPC on the same seeds.</summary>
-    public static IReadOnlyList<StrengthSweepRow> StrengthSweep(IReadOnlyList<ProductStats> products, IReadOnlyList<double> scales,
-        IReadOnlyList<int> seeds, int k)
+    /// <summary>Each configuration against raw CTR x CPC on the same thinning seeds (NDCG@k and revenue@k).</summary>
+    public static IReadOnlyList<SweepRow> Sweep(IReadOnlyList<ProductStats> products, IReadOnlyList<(string Label, RankerOptions Options)> configurations,
+        IReadOnlyList<int> seeds, int k = 100)
     {
         var raw = new RawCtrScorer();
-        var scorers = scales.Select(s => (IProductScorer)new BayesScorer(new RankerOptions { PriorStrengthScale = s }, $"scale {s}"))
-            .Append(raw).ToList();
+        var scorers = configurations.Select(c => (IProductScorer)new BayesScorer(c.Options, c.Label)).Append(raw).ToList();
         var report = OfflineEvaluation.Run(products, scorers, seeds, k);
         var r = report.Metrics[^1];
-        return scales.Select((s, i) =>
+        return configurations.Select((c, i) =>
         {
             var m = report.Metrics[i];
             var (wn, wr) = report.WinRate(m.Scorer, raw.Name);
-            return new StrengthSweepRow(s, m.NdcgMean, m.RevenueMean, r.NdcgMean, r.RevenueMean, wn, wr);
+            return new SweepRow(c.Label, m.NdcgMean, m.RevenueMean, r.NdcgMean, r.RevenueMean, wn, wr);
         }).ToList();
     }
+
+    /// <summary>
+    /// Default options with each first band edge and <paramref name="family"/>; the number of bands is the smallest that
+    /// lets the last (open) band start at 512 views or more, as the defaults do (edge 20: 7 bands, last from 640).
+    /// </summary>
+    public static IReadOnlyList<(string Label, RankerOptions Options)> FirstEdgeConfigurations(IEnumerable<long> edges, PriorFamily family) =>
+        edges.Select(e =>
+        {
+            var bands = 2;
+            while ((e << (bands - 2)) < 512) bands++;
+            return ($"{family}, first edge {e}, {bands} bands", new RankerOptions { FirstBandEdge = e, ImpressionBands = bands, Prior = family });
+        }).ToList();
+
+    /// <summary>Click counts by recorded views for the lowest exposure ranges (edges of the ranges in views).</summary>
+    public static IReadOnlyList<ClickCountRow> ClickCountsByViews(IReadOnlyList<ProductStats> products, IReadOnlyList<long> edges) =>
+        edges.Zip(edges.Skip(1)).Select(r =>
+        {
+            var xs = products.Where(p => p.Impressions >= r.First && p.Impressions < r.Second).ToList();
+            var clicked = xs.Where(p => p.Clicks > 0).ToList();
+            double Share(Func<long, bool> f) => xs.Count == 0 ? 0 : xs.Count(p => f(p.Clicks)) / (double)xs.Count;
+            return new ClickCountRow($"[{r.First}, {r.Second})", xs.Count, Share(c => c == 0), Share(c => c == 1), Share(c => c is >= 2 and <= 4),
+                Share(c => c >= 5), clicked.Count == 0 ? 0 : clicked.Sum(p => (double)p.Clicks) / clicked.Sum(p => (double)p.Impressions));
+        }).ToList();
 }

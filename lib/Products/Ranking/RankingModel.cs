@@ -34,8 +34,8 @@ public sealed class RankingModel
     public RankerOptions Options { get; }
 
     /// <summary>
-    /// The (ordinary-component) prior fitted on every product with impressions, used for bands too thin to fit alone;
-    /// null when every band was fitted on its own (with one band, that band's prior).
+    /// The (ordinary-component) prior fitted on every product with impressions, used only when no band could be fitted
+    /// alone (thin bands otherwise borrow the nearest fitted band's prior); with one band, that band's prior; else null.
     /// </summary>
     public BetaPrior? GlobalPrior { get; }
 
