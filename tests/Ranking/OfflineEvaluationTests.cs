@@ -79,6 +79,38 @@ public class OfflineEvaluationTests
     }
 
     [Fact]
+    public void Sweep_compares_each_configuration_with_raw_on_the_same_seeds()
+    {
+        var products = PriorAndPosteriorTests.SmallCatalogue();
+        var configs = RankingAnalysis.FirstEdgeConfigurations([8, 20, 32], PriorFamily.ZeroInflatedBeta);
+        // The number of bands lets the last band start at 512 views or more: 8 -> 8 bands, 20 -> 7, 32 -> 6.
+        Assert.Equal([8, 7, 6], configs.Select(c => c.Options.ImpressionBands));
+        Assert.Equal([8L, 20, 32], configs.Select(c => c.Options.FirstBandEdge));
+        var rows = RankingAnalysis.Sweep(products, configs, OfflineEvaluation.Seeds(3), k: 50);
+        var direct = OfflineEvaluation.Run(products, [new BayesScorer(configs[1].Options), new RawCtrScorer()], OfflineEvaluation.Seeds(3), k: 50);
+        Assert.Equal(direct.Metrics[0].NdcgMean, rows[1].Ndcg, 12);
+        Assert.Equal(direct.Metrics[1].RevenueMean, rows[1].RawRevenue, 12);
+        Assert.Equal(direct.WinRate(direct.Metrics[0].Scorer, direct.Metrics[1].Scorer).Ndcg, rows[1].NdcgWinRate);
+        Assert.All(rows, r => Assert.Equal(rows[0].RawNdcg, r.RawNdcg));
+    }
+
+    [Fact]
+    public void Click_counts_by_views_count_each_range()
+    {
+        List<ProductStats> products =
+        [
+            new("a", "c", 1, 0, 20), new("b", "c", 1, 1, 21), new("c", "c", 1, 3, 23), new("d", "c", 1, 6, 30),
+            new("e", "c", 1, 0, 0, ViewsMissing: true), new("f", "c", 1, 2, 100),
+        ];
+        var rows = RankingAnalysis.ClickCountsByViews(products, [20, 24, 32]);
+        Assert.Equal(["[20, 24)", "[24, 32)"], rows.Select(r => r.Views));
+        Assert.Equal(3, rows[0].Products);
+        Assert.Equal((1 / 3.0, 1 / 3.0, 1 / 3.0, 0.0), (rows[0].NoClick, rows[0].OneClick, rows[0].TwoToFour, rows[0].FiveOrMore));
+        Assert.Equal(4 / 44.0, rows[0].ClickedPooledCtr, 12);
+        Assert.Equal((1, 1.0, 6 / 30.0), (rows[1].Products, rows[1].FiveOrMore, rows[1].ClickedPooledCtr));
+    }
+
+    [Fact]
     public void Wilson_lower_bound_matches_a_published_value()
     {
         // 0 of 10 gives 0; 5 of 10 at z=1.96 gives 0.2366 (standard Wilson interval table value).
