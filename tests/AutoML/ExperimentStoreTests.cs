@@ -147,9 +147,9 @@ public sealed class ExperimentStoreTests : IDisposable
     [Fact]
     public void A_time_budget_cuts_the_running_trial_which_a_resume_with_more_time_reruns()
     {
-        // Halving's first rung runs on 1/9 of the budget: 9 s / 9 = 1 s per trial, against a 0.5 s budget, so the first
-        // trial is always cut, whatever the machine load.
-        var t = new SyntheticTrainable(new SyntheticOptions(SleepMs: 9000));
+        // Halving's first rung runs on 1/27 of the budget: 27 s / 27 = 1 s per trial, against a 0.5 s budget, so the
+        // first trial is always cut, whatever the machine load.
+        var t = new SyntheticTrainable(new SyntheticOptions(SleepMs: 27000));
         using var store = ExperimentStore.Open(StorePath);
         var watch = Stopwatch.StartNew();
         var summary = new AutoMLExperiment(store, t).Run(AutoMLTasks.Define("timed", t, "(none)", "{}", "halving", 1, 0.5, 2));

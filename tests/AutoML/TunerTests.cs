@@ -99,6 +99,35 @@ public class TunerTests
     }
 
     [Fact]
+    public void With_two_finalists_the_best_two_reach_the_full_budget_and_the_bracket_then_ends()
+    {
+        var space = new SearchSpace().Float("x", 0, 1);
+        var tuner = new SuccessiveHalvingTuner(space, seed: 3, eta: 3, rungs: 4, bracketSize: 27, finalists: 2);
+        var budgets = new List<double>();
+        var byBudget = new Dictionary<double, List<TrialRequest>>();
+        // One whole bracket: 27 + 9 + 3 + 2 trials, objective = x.
+        for (var i = 0; i < 41; i++)
+        {
+            var r = tuner.Ask()!;
+            budgets.Add(r.Budget);
+            (byBudget.TryGetValue(r.Budget, out var list) ? list : byBudget[r.Budget] = []).Add(r);
+            tuner.Tell(r, new TrialMetrics(r.Parameters.GetDouble("x")));
+        }
+        Assert.Equal([27, 9, 3, 2], byBudget.OrderBy(kv => kv.Key).Select(kv => kv.Value.Count));
+        Assert.Equal([1.0 / 27, 1.0 / 9, 1.0 / 3, 1.0], byBudget.Keys.Order(), new ToleranceComparer());
+        // The finalists are the best two of the 1/3 rung, which are the best two of the whole bracket here.
+        var best2 = byBudget[byBudget.Keys.Min()].Select(r => r.Parameters.GetDouble("x")).OrderDescending().Take(2);
+        Assert.Equal(best2, byBudget[1.0].Select(r => r.Parameters.GetDouble("x")).OrderDescending());
+        Assert.Equal(1.0 / 27, tuner.Ask()!.Budget, 12); // a new bracket
+    }
+
+    private sealed class ToleranceComparer : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) < 1e-12;
+        public int GetHashCode(double x) => 0;
+    }
+
+    [Fact]
     public void Cost_frugal_search_starts_cheap_and_halves_its_step_after_failures()
     {
         var space = new SearchSpace().Float("x", 0, 1, init: 0.5).Float("y", 0, 1, init: 0.5);

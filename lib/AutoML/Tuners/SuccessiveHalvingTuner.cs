@@ -4,7 +4,9 @@ namespace Workbook.AutoML.Tuners;
 /// Synchronous successive halving (Jamieson and Talwalkar 2016), repeated in brackets: <c>n</c> random configurations
 /// run on a <c>1/eta^(rungs-1)</c> subsample, the best <c>1/eta</c> are promoted to <c>eta</c> times the data, until
 /// the survivors run on all of it; then a new bracket starts. Cheap trials weed out bad regions so the full-data
-/// trials go to promising configurations.
+/// trials go to promising configurations. <c>finalists</c> (default 1) is how many at least reach the full budget:
+/// when the best candidates differ by less than the validation noise, the cheapest rung below full data picks between
+/// them almost by chance, and one more full trial per bracket is cheaper than a missed winner.
 /// </summary>
 public sealed class SuccessiveHalvingTuner : ITuner
 {
@@ -13,6 +15,7 @@ public sealed class SuccessiveHalvingTuner : ITuner
     private readonly int _eta;
     private readonly int _rungs;
     private readonly int _bracketSize;
+    private readonly int _finalists;
 
     private List<ParameterSet> _rung = [];
     private readonly List<(int Index, double Score)> _results = [];
@@ -27,8 +30,10 @@ public sealed class SuccessiveHalvingTuner : ITuner
     /// <param name="changeProbability">When set, brackets draw their configurations from a prior centred on
     /// <paramref name="start"/> (<see cref="SearchSpace.SampleNear"/>) instead of uniformly.</param>
     public SuccessiveHalvingTuner(SearchSpace space, int seed, int eta = 3, int rungs = 3, int? bracketSize = null, ParameterSet? start = null,
-        double? changeProbability = null)
+        double? changeProbability = null, int finalists = 1)
     {
+        if (finalists < 1) throw new ArgumentException("finalists must be at least 1.");
+        _finalists = finalists;
         _changeProbability = changeProbability;
         _start = start ?? space.Initial();
         if (eta < 2) throw new ArgumentException("eta must be at least 2.");
@@ -56,8 +61,9 @@ public sealed class SuccessiveHalvingTuner : ITuner
         if (_next < _rung.Count) return;
 
         if (_rungIndex == _rungs - 1) { StartBracket(); return; }
-        // Promote the best 1/eta (at least one); ties go to the earlier configuration so runs are repeatable.
-        var keep = Math.Max(1, _rung.Count / _eta);
+        // Promote the best 1/eta (at least one, at least the finalists into the last rung); ties go to the earlier
+        // configuration so runs are repeatable.
+        var keep = Math.Min(_rung.Count, Math.Max(_rungIndex == _rungs - 2 ? _finalists : 1, _rung.Count / _eta));
         _rung = _results.OrderByDescending(r => r.Score).ThenBy(r => r.Index).Take(keep).Select(r => _rung[r.Index]).ToList();
         _rungIndex++;
         _next = 0;
