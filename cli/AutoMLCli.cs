@@ -67,7 +67,7 @@ public sealed class AutoMLCli : ICliModule
     {
         var data = new Option<string?>("--data") { Description = "Dataset folder (default: cdiscount)" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated tuner seeds", DefaultValueFactory = _ => "1,7,42" };
-        var configurations = new Option<int>("--configurations") { Description = "Configurations measured per seed, each at 1/27, 1/9, 1/3 and all of the data", DefaultValueFactory = _ => 45 };
+        var configurations = new Option<int>("--configurations") { Description = "Configurations measured per seed, each at 1/27, 1/9, 1/3 and all of the data", DefaultValueFactory = _ => 60 };
         var budget = new Option<double>("--budget") { Description = "Replayed time budget per tuner, seconds", DefaultValueFactory = _ => 300 };
         var cmd = new Command("halving-shapes",
             "Successive-halving shapes replayed on measured trials: time to reach random search's best over random's own time, per seed");
@@ -86,18 +86,17 @@ public sealed class AutoMLCli : ICliModule
                 // Measuring is the slow part (about 10 min per 45 configurations on cdiscount): the grid is kept, named by data hash and seed.
                 // A grid kept from a smaller --configurations grows: only the new configurations are measured.
                 var gridPath = Workbook.WorkbookPaths.Data("derived", $"halving-grid-{trainable.Task}-{trainable.DataHash[..12]}-seed{seed}.csv");
+                // Measure also checks a kept grid against what random search proposes now (another space is an error).
                 var grid = File.Exists(gridPath) ? HalvingShapeStudy.Load(gridPath) : [];
                 if (grid.Select(c => c.Configuration).Distinct().Count() < n)
-                {
                     Console.WriteLine($"seed {seed}: measuring {n} configurations at {HalvingShapeStudy.Budgets.Length} budgets into {gridPath} ...");
-                    HalvingShapeStudy.Save(grid = HalvingShapeStudy.Measure(trainable, seed, n, Console.WriteLine, ct, grid), gridPath);
-                }
+                grid = HalvingShapeStudy.Measure(trainable, seed, n, Console.WriteLine, ct, grid, cells => HalvingShapeStudy.Save(cells, gridPath));
                 results.Add(HalvingShapeStudy.Compare(grid.Where(c => c.Configuration < n).ToList(), trainable, seed, p.GetValue(budget), HalvingShapeStudy.Shapes));
             }
             for (var i = 0; i < HalvingShapeStudy.Shapes.Length; i++)
             {
                 var shape = HalvingShapeStudy.Shapes[i];
-                var current = shape == new HalvingShape(TunerFactory.HalvingEta, TunerFactory.HalvingRungs, (int)Math.Pow(TunerFactory.HalvingEta, TunerFactory.HalvingRungs - 1), TunerFactory.HalvingFinalists);
+                var current = shape == TunerFactory.DefaultHalvingShape;
                 table.AddRow([Markup.Escape(shape.ToString()) + (current ? " (the default)" : ""),
                     .. results.Select(r => r[i] is { Ratio: { } x } ? F(x) : r[i].OutOfGrid ? "beyond the grid" : "never")]);
             }

@@ -13,7 +13,7 @@ namespace Workbook.AutoML;
 public sealed class AutoMLExperiment(ExperimentStore store, ITrainable trainable)
 {
     /// <summary>Proposals answered from already-evaluated identical configurations before giving up (a stuck tuner).</summary>
-    private const int MaxConsecutiveDuplicates = 10_000;
+    internal const int MaxConsecutiveDuplicates = 10_000;
 
     public ExperimentSummary Run(ExperimentDefinition definition, IProgress<TrialProgress>? progress = null, CancellationToken cancellation = default)
     {

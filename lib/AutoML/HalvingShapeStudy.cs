@@ -9,13 +9,6 @@ namespace Workbook.AutoML;
 /// <summary>One configuration measured at one budget: what a tuner would be told had it asked for it.</summary>
 public sealed record BudgetGridCell(int Configuration, double Budget, double Objective, double Seconds, string ParamsJson);
 
-/// <summary>A successive-halving shape (see <see cref="SuccessiveHalvingTuner"/>).</summary>
-public sealed record HalvingShape(int Eta, int Rungs, int BracketSize, int Finalists)
-{
-    public override string ToString() =>
-        $"eta {Eta}, {Rungs} rungs from 1/{Math.Pow(Eta, Rungs - 1):0}, brackets of {BracketSize}, {Finalists} finalist{(Finalists == 1 ? "" : "s")}";
-}
-
 /// <summary>A tuner's trials replayed on a virtual clock; <c>OutOfGrid</c> when it asked for a trial nobody measured.</summary>
 public sealed record ReplayedRun(IReadOnlyList<(double Budget, double Objective, double Elapsed)> Trials, bool OutOfGrid)
 {
@@ -48,8 +41,11 @@ public static class HalvingShapeStudy
     /// <paramref name="seed"/>; those already in <paramref name="known"/> (a smaller grid of the same seed) are kept, so
     /// a grid grows without measuring again.
     /// </summary>
+    /// <remarks>A configuration that crashes the trainer is measured as NaN, which a replay tells the tuner as a failed
+    /// trial, as the engine does. <paramref name="checkpoint"/> gets the grid after each new configuration, so an
+    /// interrupted measurement keeps what it measured.</remarks>
     public static IReadOnlyList<BudgetGridCell> Measure(ITrainable trainable, int seed, int configurations, Action<string>? log = null,
-        CancellationToken cancellation = default, IReadOnlyList<BudgetGridCell>? known = null)
+        CancellationToken cancellation = default, IReadOnlyList<BudgetGridCell>? known = null, Action<IReadOnlyList<BudgetGridCell>>? checkpoint = null)
     {
         var tuner = TunerFactory.Create("random", trainable.Space, seed, trainable.Defaults);
         var cells = new List<BudgetGridCell>();
@@ -68,10 +64,13 @@ public static class HalvingShapeStudy
             foreach (var budget in Budgets)
             {
                 var watch = Stopwatch.StartNew();
-                var metrics = trainable.Evaluate(request.Parameters, budget, cancellation);
-                cells.Add(new BudgetGridCell(i, budget, metrics.Objective, watch.Elapsed.TotalSeconds, request.Parameters.Json));
+                double objective;
+                try { objective = trainable.Evaluate(request.Parameters, budget, cancellation).Objective; }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException) { objective = double.NaN; }
+                cells.Add(new BudgetGridCell(i, budget, objective, watch.Elapsed.TotalSeconds, request.Parameters.Json));
             }
             tuner.Tell(request, null);
+            checkpoint?.Invoke(cells);
             log?.Invoke($"configuration {i + 1}/{configurations}: {string.Join(" ", cells.TakeLast(Budgets.Length).Select(c => $"{c.Objective:0.0000} ({c.Seconds:0.0} s)"))}");
         }
         return cells;
@@ -126,35 +125,52 @@ public static class HalvingShapeStudy
     }
 
     /// <summary>
-    /// Replays <paramref name="tuner"/> until <paramref name="budgetSeconds"/> of measured trial time: a trial that
-    /// would end past the budget is cut and not counted, as the engine does.
+    /// Replays <paramref name="tuner"/> until <paramref name="budgetSeconds"/> of measured trial time, with the engine's
+    /// rules (<see cref="AutoMLExperiment"/>): a trial that would end past the budget is cut and not counted; a
+    /// configuration asked again at the same budget is told its earlier result and costs nothing; a failed measurement
+    /// (NaN) is told as a failed trial.
     /// </summary>
     public static ReplayedRun Replay(IReadOnlyList<BudgetGridCell> grid, ITuner tuner, double budgetSeconds)
     {
-        // A configuration proposed twice (a redraw that changed nothing) has one measurement per budget.
+        // Two samples may land on the same configuration: it has one measurement per budget.
         var lookup = grid.GroupBy(c => (c.ParamsJson, Key(c.Budget))).ToDictionary(g => g.Key, g => g.First());
+        var told = new HashSet<(string, long)>();
         var trials = new List<(double, double, double)>();
         var clock = 0.0;
+        var repeats = 0;
         while (tuner.Ask() is { } request)
         {
-            if (!lookup.TryGetValue((request.Parameters.Json, Key(request.Budget)), out var cell)) return new ReplayedRun(trials, true);
+            var key = (request.Parameters.Json, Key(request.Budget));
+            if (!lookup.TryGetValue(key, out var cell)) return new ReplayedRun(trials, true);
+            var metrics = double.IsFinite(cell.Objective) ? new TrialMetrics(cell.Objective) : null;
+            if (!told.Add(key))
+            {
+                tuner.Tell(request, metrics);
+                if (++repeats >= AutoMLExperiment.MaxConsecutiveDuplicates) break;
+                continue;
+            }
+            repeats = 0;
             if (clock + cell.Seconds > budgetSeconds) break;
             clock += cell.Seconds;
             trials.Add((request.Budget, cell.Objective, clock));
-            tuner.Tell(request, new TrialMetrics(cell.Objective));
+            tuner.Tell(request, metrics);
         }
         return new ReplayedRun(trials, false);
     }
 
     public static SuccessiveHalvingTuner Tuner(HalvingShape shape, ITrainable trainable, int seed) =>
-        new(trainable.Space, seed, shape.Eta, shape.Rungs, shape.BracketSize, trainable.Defaults, TunerFactory.DefaultChangeProbability, shape.Finalists);
+        TunerFactory.CreateHalving(trainable.Space, seed, trainable.Defaults, shape);
 
     /// <summary>Halving's time to reach random search's best over random's time to it, per shape (null: not reached within the grid).</summary>
     public static IReadOnlyList<(HalvingShape Shape, double? Ratio, bool OutOfGrid)> Compare(IReadOnlyList<BudgetGridCell> grid, ITrainable trainable, int seed,
         double budgetSeconds, IEnumerable<HalvingShape> shapes)
     {
         var random = Replay(grid, TunerFactory.Create("random", trainable.Space, seed, trainable.Defaults), budgetSeconds);
-        if (random.Best is not { } best) throw new InvalidOperationException("random search completed no trial within the grid and budget");
+        // Random search's best is every ratio's yardstick: it must come from the whole budget, not a grid too small.
+        if (random.OutOfGrid)
+            throw new InvalidOperationException($"Random search with seed {seed} ran past the grid's {grid.Select(c => c.Configuration).Distinct().Count()} configurations " +
+                                                $"within {budgetSeconds:0} s: measure more configurations.");
+        if (random.Best is not { } best) throw new InvalidOperationException("Random search completed no trial within the budget.");
         return shapes.Select(shape =>
         {
             var run = Replay(grid, Tuner(shape, trainable, seed), budgetSeconds);

@@ -26,13 +26,17 @@ public static class TunerFactory
 
     /// <summary>
     /// Successive halving's shape: brackets of 27 configurations on 1/27 of the data, the best 9 on 1/9, 3 on 1/3 and
-    /// the best 2 of those (<see cref="HalvingFinalists"/>) on all of it: 5 full trials' worth of work per 27
+    /// the best 2 of those on all of it: 5 full trials' worth of work per 27
     /// configurations. Chosen by replaying 45 configurations per seed, each measured at every budget, through the
     /// candidate shapes (README, AutoML): the old 9 -> 3 -> 1 brackets on 1/9 and 1/3 cost 3 full trials per 9
     /// configurations, and with a single finalist the 1/3 rung picked between near-ties (0.0001 apart at full data)
     /// by chance.
     /// </summary>
-    public const int HalvingEta = 3, HalvingRungs = 4, HalvingFinalists = 2;
+    public static readonly HalvingShape DefaultHalvingShape = new(Eta: 3, Rungs: 4, BracketSize: 27, Finalists: 2);
+
+    /// <summary>Successive halving of <paramref name="shape"/>, sampling around <paramref name="defaults"/> when given.</summary>
+    public static SuccessiveHalvingTuner CreateHalving(SearchSpace space, int seed, ParameterSet? defaults, HalvingShape shape) =>
+        new(space, seed, shape.Eta, shape.Rungs, shape.BracketSize, defaults, defaults is null ? null : DefaultChangeProbability, shape.Finalists);
 
     /// <summary>
     /// Every tuner evaluates <paramref name="defaults"/> at full budget among its first trials, so "tuned" includes the
@@ -46,8 +50,7 @@ public static class TunerFactory
     public static ITuner Create(string name, SearchSpace space, int seed, ParameterSet? defaults = null) => name switch
     {
         "random" => new RandomSearchTuner(space, seed, defaults, defaults is null ? null : DefaultChangeProbability),
-        "halving" => new SuccessiveHalvingTuner(space, seed, eta: HalvingEta, rungs: HalvingRungs, start: defaults,
-            changeProbability: defaults is null ? null : DefaultChangeProbability, finalists: HalvingFinalists),
+        "halving" => CreateHalving(space, seed, defaults, DefaultHalvingShape),
         "cfo" => new CostFrugalTuner(space, seed, pointsToEvaluate: defaults is null ? null : [defaults]),
         _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
     };

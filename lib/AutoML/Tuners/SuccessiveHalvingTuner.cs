@@ -1,12 +1,20 @@
 namespace Workbook.AutoML.Tuners;
 
+/// <summary>A successive-halving shape: <see cref="SuccessiveHalvingTuner"/>'s eta, rungs, bracket size and finalists.</summary>
+public sealed record HalvingShape(int Eta, int Rungs, int BracketSize, int Finalists)
+{
+    public override string ToString() =>
+        $"eta {Eta}, {Rungs} rungs from 1/{Math.Pow(Eta, Rungs - 1):0}, brackets of {BracketSize}, {Finalists} finalist{(Finalists == 1 ? "" : "s")}";
+}
+
 /// <summary>
 /// Synchronous successive halving (Jamieson and Talwalkar 2016), repeated in brackets: <c>n</c> random configurations
 /// run on a <c>1/eta^(rungs-1)</c> subsample, the best <c>1/eta</c> are promoted to <c>eta</c> times the data, until
 /// the survivors run on all of it; then a new bracket starts. Cheap trials weed out bad regions so the full-data
-/// trials go to promising configurations. <c>finalists</c> (default 1) is how many at least reach the full budget:
-/// when the best candidates differ by less than the validation noise, the cheapest rung below full data picks between
-/// them almost by chance, and one more full trial per bracket is cheaper than a missed winner.
+/// trials go to promising configurations. <c>finalists</c> (default 1) is how many at least are promoted into the
+/// full-budget rung (never more than the rung below it holds): when the best candidates differ by less than the
+/// validation noise, the last rung below full data picks between them almost by chance, and one more full trial per
+/// bracket is cheaper than a missed winner.
 /// </summary>
 public sealed class SuccessiveHalvingTuner : ITuner
 {
