@@ -83,15 +83,15 @@ public sealed class AutoMLCli : ICliModule
             var results = new List<IReadOnlyList<(HalvingShape Shape, double? Ratio, bool OutOfGrid)>>();
             foreach (var seed in seedList)
             {
-                // Measuring is the slow part (about 10 min per 45 configurations on cdiscount): the grid is kept, named by data hash and seed.
-                // A grid kept from a smaller --configurations grows: only the new configurations are measured.
+                // Measuring is the slow part (about 10 min per 45 configurations on cdiscount), so the grid is kept, named by
+                // data hash and seed; Measure checks a kept grid against what random search proposes now and only measures
+                // the configurations it lacks.
                 var gridPath = Workbook.WorkbookPaths.Data("derived", $"halving-grid-{trainable.Task}-{trainable.DataHash[..12]}-seed{seed}.csv");
-                // Measure also checks a kept grid against what random search proposes now (another space is an error).
                 var grid = File.Exists(gridPath) ? HalvingShapeStudy.Load(gridPath) : [];
                 if (grid.Select(c => c.Configuration).Distinct().Count() < n)
                     Console.WriteLine($"seed {seed}: measuring {n} configurations at {HalvingShapeStudy.Budgets.Length} budgets into {gridPath} ...");
                 grid = HalvingShapeStudy.Measure(trainable, seed, n, Console.WriteLine, ct, grid, cells => HalvingShapeStudy.Save(cells, gridPath));
-                results.Add(HalvingShapeStudy.Compare(grid.Where(c => c.Configuration < n).ToList(), trainable, seed, p.GetValue(budget), HalvingShapeStudy.Shapes));
+                results.Add(HalvingShapeStudy.Compare(grid, trainable, seed, p.GetValue(budget), HalvingShapeStudy.Shapes));
             }
             for (var i = 0; i < HalvingShapeStudy.Shapes.Length; i++)
             {

@@ -48,11 +48,12 @@ public static class HalvingShapeStudy
         CancellationToken cancellation = default, IReadOnlyList<BudgetGridCell>? known = null, Action<IReadOnlyList<BudgetGridCell>>? checkpoint = null)
     {
         var tuner = TunerFactory.Create("random", trainable.Space, seed, trainable.Defaults);
+        var byConfiguration = (known ?? []).ToLookup(c => c.Configuration);
         var cells = new List<BudgetGridCell>();
         for (var i = 0; i < configurations; i++)
         {
             var request = tuner.Ask() ?? throw new InvalidOperationException("random search stopped proposing");
-            var kept = known?.Where(c => c.Configuration == i).ToList() ?? [];
+            var kept = byConfiguration[i].ToList();
             if (kept.Count == Budgets.Length)
             {
                 if (kept.Any(c => c.ParamsJson != request.Parameters.Json))
@@ -79,34 +80,21 @@ public static class HalvingShapeStudy
     private static readonly string[] Columns = ["configuration", "budget", "objective", "seconds", "params"];
 
     /// <summary>Writes the grid as CSV (to a temp file, then renamed: a crash leaves no half grid).</summary>
-    public static void Save(IReadOnlyList<BudgetGridCell> cells, string path)
+    public static void Save(IReadOnlyList<BudgetGridCell> cells, string path) => AtomicFile.Write(path, temp =>
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".{Guid.NewGuid():N}.tmp";
-        try
+        using var csv = CsvWriter.ToFile(temp);
+        foreach (var h in Columns) csv.WriteField(h);
+        csv.EndRecord();
+        foreach (var c in cells)
         {
-            using (var csv = CsvWriter.ToFile(temp))
-            {
-                foreach (var h in Columns) csv.WriteField(h);
-                csv.EndRecord();
-                foreach (var c in cells)
-                {
-                    csv.WriteField(c.Configuration.ToString(CultureInfo.InvariantCulture));
-                    csv.WriteField(c.Budget.ToString("R", CultureInfo.InvariantCulture));
-                    csv.WriteField(c.Objective.ToString("R", CultureInfo.InvariantCulture));
-                    csv.WriteField(c.Seconds.ToString("R", CultureInfo.InvariantCulture));
-                    csv.WriteField(c.ParamsJson);
-                    csv.EndRecord();
-                }
-            }
-            File.Move(temp, full, overwrite: true);
+            csv.WriteField(c.Configuration.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(c.Budget.ToString("R", CultureInfo.InvariantCulture));
+            csv.WriteField(c.Objective.ToString("R", CultureInfo.InvariantCulture));
+            csv.WriteField(c.Seconds.ToString("R", CultureInfo.InvariantCulture));
+            csv.WriteField(c.ParamsJson);
+            csv.EndRecord();
         }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    });
 
     public static IReadOnlyList<BudgetGridCell> Load(string path)
     {

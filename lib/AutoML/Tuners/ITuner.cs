@@ -27,7 +27,7 @@ public static class TunerFactory
     /// <summary>
     /// Successive halving's shape: brackets of 27 configurations on 1/27 of the data, the best 9 on 1/9, 3 on 1/3 and
     /// the best 2 of those on all of it: 5 full trials' worth of work per 27
-    /// configurations. Chosen by replaying 45 configurations per seed, each measured at every budget, through the
+    /// configurations. Chosen by replaying 55 configurations per seed, each measured at every budget, through the
     /// candidate shapes (README, AutoML): the old 9 -> 3 -> 1 brackets on 1/9 and 1/3 cost 3 full trials per 9
     /// configurations, and with a single finalist the 1/3 rung picked between near-ties (0.0001 apart at full data)
     /// by chance.

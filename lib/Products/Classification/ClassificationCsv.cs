@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Workbook.Reports;
 
 namespace Workbook.Products.Classification;
 
@@ -13,33 +14,23 @@ public static class ClassificationCsv
     /// </summary>
     public static void Write(string path, LabelTree tree, IReadOnlyList<Product> products, IReadOnlyList<ProductPrediction> predictions)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, temp =>
         {
-            using (var csv = CsvWriter.ToFile(temp))
+            using var csv = CsvWriter.ToFile(temp);
+            foreach (var h in new[] { "id", "labels", "probabilities", "top_labels", "top_probabilities" }) csv.WriteField(h);
+            csv.EndRecord();
+            for (var i = 0; i < products.Count; i++)
             {
-                foreach (var h in new[] { "id", "labels", "probabilities", "top_labels", "top_probabilities" }) csv.WriteField(h);
+                var p = predictions[i];
+                var ordered = p.Labels.OrderBy(tree.Level).ThenByDescending(p.Probability).ToList();
+                var top = p.Probabilities.Take(5).ToList();
+                csv.WriteField(products[i].Id);
+                csv.WriteField(string.Join(",", ordered.Select(tree.Name)));
+                csv.WriteField(string.Join(",", ordered.Select(l => p.Probability(l).ToString("0.####", CultureInfo.InvariantCulture))));
+                csv.WriteField(string.Join(",", top.Select(t => tree.Name(t.Label))));
+                csv.WriteField(string.Join(",", top.Select(t => t.Probability.ToString("0.####", CultureInfo.InvariantCulture))));
                 csv.EndRecord();
-                for (var i = 0; i < products.Count; i++)
-                {
-                    var p = predictions[i];
-                    var ordered = p.Labels.OrderBy(tree.Level).ThenByDescending(p.Probability).ToList();
-                    var top = p.Probabilities.Take(5).ToList();
-                    csv.WriteField(products[i].Id);
-                    csv.WriteField(string.Join(",", ordered.Select(tree.Name)));
-                    csv.WriteField(string.Join(",", ordered.Select(l => p.Probability(l).ToString("0.####", CultureInfo.InvariantCulture))));
-                    csv.WriteField(string.Join(",", top.Select(t => tree.Name(t.Label))));
-                    csv.WriteField(string.Join(",", top.Select(t => t.Probability.ToString("0.####", CultureInfo.InvariantCulture))));
-                    csv.EndRecord();
-                }
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 }

@@ -39,10 +39,7 @@ internal static class ModelFile
             model.Parents.Select(p => new ParentShape(p.Node, p.Children, p.Table.Rows, p.Table.Salt)).ToArray(),
             model.Metadata.ToDictionary(),
             Provenance.Capture(SourceFiles(model)));
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, temp =>
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
             {
@@ -61,12 +58,7 @@ internal static class ModelFile
                 }
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 
     /// <summary>The training files named in the metadata, else every input this process read that still exists.</summary>
