@@ -10,6 +10,9 @@ namespace Workbook.Cli;
 /// <summary><c>automl run|resume|list|show|compare</c> and <c>bench automl</c>.</summary>
 public sealed class AutoMLCli : ICliModule
 {
+    // The library's tasks and the benchmarks' synthetic one (a cheap quadratic the CLI tests tune end to end).
+    private static readonly AutoMLTasks Tasks = AutoMLTasks.Standard.With(SyntheticTrainable.Registration);
+
     private static readonly Option<string?> StoreOption = new("--store") { Description = "Experiment store (SQLite); default data/experiments.db" };
 
     public IEnumerable<Command> Commands()
@@ -26,7 +29,7 @@ public sealed class AutoMLCli : ICliModule
     public IEnumerable<Command> Benchmarks()
     {
         var task = new Option<string>("--task") { Description = "classify | rank | synthetic", DefaultValueFactory = _ => "classify" };
-        task.AcceptOnlyFromAmong(AutoMLTasks.Names);
+        task.AcceptOnlyFromAmong([.. Tasks.Names]);
         var data = new Option<string?>("--data") { Description = "Dataset (default: cdiscount for classify, product_scoring.csv for rank)" };
         var budget = new Option<double>("--budget") { Description = "Time budget per tuner, seconds", DefaultValueFactory = _ => 300 };
         var tuners = new Option<string>("--tuners") { Description = "Comma-separated tuners", DefaultValueFactory = _ => "random,halving,cfo" };
@@ -38,8 +41,8 @@ public sealed class AutoMLCli : ICliModule
         {
             var t = p.GetValue(task)!;
             var dataPath = p.GetValue(data) is { } given ? Path.GetFullPath(given) : DefaultData(t);
-            var optionsJson = AutoMLTasks.NormaliseOptions(t, p.GetValue(options));
-            var trainable = AutoMLTasks.Create(t, dataPath, optionsJson);
+            var optionsJson = Tasks.NormaliseOptions(t, p.GetValue(options));
+            var trainable = Tasks.Create(t, dataPath, optionsJson);
             var list = p.GetValue(tuners)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {File.ReadAllText("/proc/loadavg").Trim()}");
             var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
@@ -75,7 +78,7 @@ public sealed class AutoMLCli : ICliModule
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             var dataPath = p.GetValue(data) is { } given ? Path.GetFullPath(given) : DefaultData("classify");
-            var trainable = AutoMLTasks.Create("classify", dataPath, AutoMLTasks.NormaliseOptions("classify", null));
+            var trainable = Tasks.Create("classify", dataPath, Tasks.NormaliseOptions("classify", null));
             var seedList = p.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToList();
             var n = p.GetValue(configurations);
             var table = new Spectre.Console.Table().AddColumn("shape");
@@ -110,7 +113,7 @@ public sealed class AutoMLCli : ICliModule
     private static Command RunCommand()
     {
         var task = new Option<string>("--task") { Description = "classify | rank | synthetic (a cheap quadratic, for tests)", Required = true };
-        task.AcceptOnlyFromAmong(AutoMLTasks.Names);
+        task.AcceptOnlyFromAmong([.. Tasks.Names]);
         var data = new Option<string?>("--data") { Description = "classify: dataset folder (data.csv + label_info.csv); rank: product_scoring.csv" };
         var budget = new Option<double>("--budget") { Description = "Time budget in seconds", DefaultValueFactory = _ => 300 };
         var trials = new Option<int>("--trials") { Description = "Trial budget", DefaultValueFactory = _ => 1000 };
@@ -128,8 +131,8 @@ public sealed class AutoMLCli : ICliModule
         {
             var t = p.GetValue(task)!;
             var dataPath = p.GetValue(data) is { } given ? Path.GetFullPath(given) : DefaultData(t);
-            var optionsJson = AutoMLTasks.NormaliseOptions(t, p.GetValue(options));
-            var trainable = AutoMLTasks.Create(t, dataPath, optionsJson);
+            var optionsJson = Tasks.NormaliseOptions(t, p.GetValue(options));
+            var trainable = Tasks.Create(t, dataPath, optionsJson);
             var name = p.GetValue(experiment) ?? $"{t}-{p.GetValue(tuner)}-{p.GetValue(seed)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             using var store = ExperimentStore.Open(p.GetValue(StoreOption));
             if (store.Find(name) is not null && !p.GetValue(resume))
@@ -157,7 +160,7 @@ public sealed class AutoMLCli : ICliModule
             var d = e.Definition;
             if (p.GetValue(budget) is not null || p.GetValue(trials) is not null)
                 store.SetBudget(e.Id, p.GetValue(budget) ?? d.BudgetSeconds, p.GetValue(trials) ?? d.MaxTrials);
-            var trainable = AutoMLTasks.Create(d.Task, d.DataPath, d.TaskOptions);
+            var trainable = Tasks.Create(d.Task, d.DataPath, d.TaskOptions);
             return Execute(store, trainable, store.Get(d.Name).Definition, p.GetValue(noRefit), p.GetValue(model) ?? e.ModelPath, ct);
         }));
         return cmd;

@@ -4,29 +4,57 @@ using Workbook.Reports;
 namespace Workbook.AutoML;
 
 /// <summary>
-/// Builds the trainable of a task from what the store keeps (task name, data path, task options JSON), so that
-/// <c>automl resume</c> rebuilds exactly what <c>automl run</c> tuned.
+/// One kind of thing the engine can tune: how to build its trainable from what the store keeps (data path, task
+/// options JSON), so that <c>automl resume</c> rebuilds exactly what <c>automl run</c> tuned, and how to put its
+/// options in canonical form (so a resume compares equal JSON).
 /// </summary>
-public static class AutoMLTasks
+public sealed record AutoMLTask(string Name, Func<string, string, ITrainable> Create, Func<string?, string> NormaliseOptions)
 {
-    public static readonly string[] Names = ["classify", "rank", "synthetic"];
+    /// <summary>A task whose options are the record <typeparamref name="TOptions"/> (null or missing JSON means its defaults).</summary>
+    public static AutoMLTask WithOptions<TOptions>(string name, Func<string, TOptions, ITrainable> create) =>
+        new(name,
+            (data, json) => create(data, Parse<TOptions>(json)),
+            json => JsonSerializer.Serialize(Parse<TOptions>(json)));
 
-    public static ITrainable Create(string task, string dataPath, string optionsJson) => task switch
+    // "{}" gives the record's own defaults (System.Text.Json fills a constructor's optional parameters).
+    private static T Parse<T>(string? json) =>
+        JsonSerializer.Deserialize<T>(string.IsNullOrWhiteSpace(json) || json == "null" ? "{}" : json)
+        ?? throw new ArgumentException($"Task options '{json}' are not a JSON object.");
+}
+
+/// <summary>
+/// The tasks a host offers. The engine knows none of them by name: the library registers its own (<see cref="Standard"/>),
+/// and hosts add theirs (the CLI adds the benchmarks' synthetic task).
+/// </summary>
+public sealed class AutoMLTasks
+{
+    private readonly Dictionary<string, AutoMLTask> _tasks = new(StringComparer.Ordinal);
+
+    public AutoMLTasks(IEnumerable<AutoMLTask> tasks)
     {
-        "synthetic" => new SyntheticTrainable(SyntheticTrainable.ParseOptions(optionsJson)),
-        "classify" => new ClassifierTrainable(dataPath, JsonSerializer.Deserialize<ClassifyTaskOptions>(optionsJson)),
-        "rank" => new RankerTrainable(dataPath, JsonSerializer.Deserialize<RankTaskOptions>(optionsJson)),
-        _ => throw new ArgumentException($"Unknown task '{task}'; expected one of {string.Join(", ", Names)}."),
-    };
+        foreach (var t in tasks)
+            if (!_tasks.TryAdd(t.Name, t)) throw new ArgumentException($"Task '{t.Name}' is registered twice.");
+    }
+
+    /// <summary>The library's own tasks: <c>classify</c> (the hierarchical classifier) and <c>rank</c> (the ranker).</summary>
+    public static AutoMLTasks Standard { get; } = new([
+        AutoMLTask.WithOptions<ClassifyTaskOptions>("classify", (data, o) => new ClassifierTrainable(data, o)),
+        AutoMLTask.WithOptions<RankTaskOptions>("rank", (data, o) => new RankerTrainable(data, o)),
+    ]);
+
+    /// <summary>These tasks and <paramref name="more"/>.</summary>
+    public AutoMLTasks With(params AutoMLTask[] more) => new(_tasks.Values.Concat(more));
+
+    public IReadOnlyList<string> Names => _tasks.Keys.Order(StringComparer.Ordinal).ToList();
+
+    public ITrainable Create(string task, string dataPath, string optionsJson) => Get(task).Create(dataPath, optionsJson);
 
     /// <summary>Task options in canonical form (parsed and re-serialised) so a resume compares equal JSON.</summary>
-    public static string NormaliseOptions(string task, string? json) => task switch
-    {
-        "synthetic" => JsonSerializer.Serialize(json is null ? new SyntheticOptions() : SyntheticTrainable.ParseOptions(json)),
-        "classify" => JsonSerializer.Serialize(json is null ? new ClassifyTaskOptions() : JsonSerializer.Deserialize<ClassifyTaskOptions>(json)),
-        "rank" => JsonSerializer.Serialize(json is null ? new RankTaskOptions() : JsonSerializer.Deserialize<RankTaskOptions>(json)),
-        _ => json ?? "{}",
-    };
+    public string NormaliseOptions(string task, string? json) => Get(task).NormaliseOptions(json);
+
+    private AutoMLTask Get(string task) => _tasks.TryGetValue(task, out var t)
+        ? t
+        : throw new ArgumentException($"Unknown task '{task}'; expected one of {string.Join(", ", Names)}.");
 
     /// <summary>The commit this code runs from, marked when the checkout has uncommitted changes.</summary>
     public static string CodeVersion()

@@ -32,12 +32,6 @@ public sealed class Figure : IHtmlContent
         _layout = layout;
     }
 
-    /// <summary>
-    /// True when the page already loads plotly.js once (the report writer does); otherwise the first figure of the
-    /// process carries the bundle itself, as Polyglot Notebooks needs.
-    /// </summary>
-    internal static bool HostProvidesPlotly { get; set; }
-
     /// <summary>The plotly.js traces, as JSON.</summary>
     public string DataJson => _data.ToJsonString(Json);
 
@@ -79,13 +73,10 @@ public sealed class Figure : IHtmlContent
     {
         var id = $"wb-fig-{ProcessPrefix}-{Interlocked.Increment(ref _counter)}";
         var height = _layout["height"]?.GetValue<int>() ?? Chart.DefaultHeight;
-        // Outside the report writer (Polyglot Notebooks), ship plotly.js with the first figure of the process.
-        if (!HostProvidesPlotly && Interlocked.Exchange(ref _plotlyInlined, 1) == 0)
-        {
-            writer.Write("<script>if(!window.Plotly){");
-            writer.Write(PlotlyJs.Script);
-            writer.Write("\n}</script>");
-        }
+        // Polyglot Notebooks needs plotly.js with the first figure of the process; a host that loads it once per page
+        // (the report writer) removes this element again (PlotlyJs.WithoutBundle).
+        if (Interlocked.Exchange(ref _plotlyInlined, 1) == 0)
+            writer.Write(PlotlyJs.Bundle);
         writer.Write($"<div class=\"wb-figure\" id=\"{id}\" style=\"height:{height.ToString(CultureInfo.InvariantCulture)}px\"></div>");
         writer.Write("<script>(function(){var el=document.getElementById('");
         writer.Write(id);

@@ -10,6 +10,24 @@ public static class PlotlyJs
     /// <summary>The minified plotly.js source.</summary>
     public static string Script => Source.Value;
 
+    private const string BundleStart = "<script data-wb-plotly>if(!window.Plotly){";
+    private const string BundleEnd = "\n}</script>";
+
+    /// <summary>The bundle as the element a figure carries when nothing else on the page loads plotly.js.</summary>
+    internal static string Bundle => BundleStart + Script + BundleEnd;
+
+    /// <summary>
+    /// <paramref name="html"/> without the bundle element a figure may carry: for hosts that load plotly.js once per
+    /// page themselves (the report writer), so a page never holds it twice.
+    /// </summary>
+    public static string WithoutBundle(string html)
+    {
+        var start = html.IndexOf(BundleStart, StringComparison.Ordinal);
+        if (start < 0) return html;
+        var end = html.IndexOf(BundleEnd, start + BundleStart.Length, StringComparison.Ordinal);
+        return end < 0 ? html : string.Concat(html.AsSpan(0, start), html.AsSpan(end + BundleEnd.Length));
+    }
+
     /// <summary>The bundle's version, read from its licence header (e.g. "4.1.2").</summary>
     public static string Version
     {

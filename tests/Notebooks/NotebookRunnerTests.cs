@@ -30,7 +30,7 @@ public class NotebookRunnerTests
         using var nb = TempNotebook.Of(
             "{LIB}\nusing Workbook.Reports;",
             "var f = Chart.Bar([\"a\", \"b\"], [1.0, 2.0], \"Two bars\");\ndisplay(f);\nf",
-            "typeof(Figure).Assembly == typeof(Workbook.Notebooks.NotebookGlobals).Assembly ? \"same\" : \"twice\"");
+            "AppDomain.CurrentDomain.GetAssemblies().Count(a => a.GetName().Name == \"Workbook.Lib\") == 1 ? \"same\" : \"twice\"");
         var run = await Run(nb);
         Assert.False(run.Failed, string.Join("\n", run.Errors));
         var chart = run.Cells[1];
@@ -38,6 +38,16 @@ public class NotebookRunnerTests
         Assert.All(chart.Outputs, o => Assert.Contains("Plotly.newPlot", o.Html));
         Assert.Contains("same", AllHtml(run.Cells[2]));
         Assert.Same(typeof(Figure).Assembly, AppDomain.CurrentDomain.GetAssemblies().Single(a => a.GetName().Name == "Workbook.Lib"));
+    }
+
+    [Fact]
+    public async Task A_notebook_cannot_reach_the_runner_that_runs_it()
+    {
+        // The runner lives in its own assembly so notebooks depend on the library alone, as they do in VS Code.
+        using var nb = TempNotebook.Of("{LIB}\nusing Workbook.Reports;", "typeof(Workbook.Notebooks.NotebookGlobals).Name");
+        var run = await Run(nb);
+        Assert.True(run.Failed);
+        Assert.Contains("CS0234", string.Join("\n", run.Errors.Select(e => e.Message)));
     }
 
     [Fact]

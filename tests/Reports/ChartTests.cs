@@ -6,9 +6,6 @@ namespace Workbook.Tests.Reports;
 
 public class ChartTests
 {
-    // As in a report: the page loads plotly.js once, figures only draw.
-    public ChartTests() => Figure.HostProvidesPlotly = true;
-
     private static JsonArray Data(Figure f) => JsonNode.Parse(f.DataJson)!.AsArray();
     private static JsonObject Layout(Figure f) => JsonNode.Parse(f.LayoutJson)!.AsObject();
 

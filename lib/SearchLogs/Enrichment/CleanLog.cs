@@ -10,7 +10,7 @@ public sealed record LoggedClick(string SearchId, string ClipId, int Position, D
 
 /// <summary>
 /// The cleaned logs held in memory, searches sorted by time. Enrichment never sees raw CSVs: this comes from the
-/// clean tables (<see cref="CleanLogReader"/>) or, in benchmarks, from <see cref="SyntheticSearchLog"/>.
+/// clean tables (<see cref="CleanLogReader"/>) or, in benchmarks, from a generated log (bench/).
 /// </summary>
 public sealed class CleanLog
 {

@@ -25,7 +25,8 @@ public static class HtmlFormatter
                 using (var writer = new StringWriter(CultureInfo.InvariantCulture))
                 {
                     html.WriteTo(writer, Encoder);
-                    return writer.ToString();
+                    // The report loads plotly.js once in its head; a figure's own copy would double the page.
+                    return PlotlyJs.WithoutBundle(writer.ToString());
                 }
             case string s:
                 return Text(s);

@@ -30,7 +30,6 @@ public sealed partial class NotebookRunner
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        Figure.HostProvidesPlotly = true; // the report inlines plotly.js once in its head
         using var lineage = DataLineage.BeginScope();
         var shown = DisplayPath(path);
         Notebook notebook;

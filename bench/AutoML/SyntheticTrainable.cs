@@ -66,6 +66,9 @@ public sealed class SyntheticTrainable(SyntheticOptions? options = null) : ITrai
         return Test(parameters, cancellation);
     }
 
+    /// <summary>The task as hosts register it (<c>--task synthetic</c>).</summary>
+    public static AutoMLTask Registration { get; } = AutoMLTask.WithOptions<SyntheticOptions>("synthetic", (_, o) => new SyntheticTrainable(o));
+
     public static SyntheticOptions ParseOptions(string json) => JsonSerializer.Deserialize<SyntheticOptions>(json) ?? new SyntheticOptions();
 
     // A standard normal from the configuration's hash: the same configuration always gets the same noise.

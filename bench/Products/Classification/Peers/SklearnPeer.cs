@@ -7,7 +7,7 @@ internal sealed class SklearnPeer(string workDirectory)
 
     public sealed record Outcome(double FitSeconds, double PredictSeconds, double WallSeconds, double CpuSeconds, long PeakBytes, double Accuracy, IReadOnlyList<IReadOnlySet<int>> Predicted);
 
-    public static string Script => Path.Combine(WorkbookPaths.Root(), "lib", "Products", "Classification", "Peers", "draft_sklearn.py");
+    public static string Script => Path.Combine(AppContext.BaseDirectory, "Products", "Classification", "Peers", "draft_sklearn.py");
 
     public Outcome Run(ProductCatalog catalog, IReadOnlyList<Product> train, IReadOnlyList<Product> test, CancellationToken cancel)
     {
