@@ -52,14 +52,17 @@ public static class Artifact
     }
 
     /// <summary>An artifact holding a JSON array of objects as a table: one column per property, in first-seen order.</summary>
-    public static Table Table(string path, int maxRows = 20)
+    public static Table Table(string path, int maxRows = 20) => Table(Rows(path), maxRows);
+
+    /// <summary>Rows of one or several artifacts (e.g. one per catalogue, concatenated) as one table, columns in first-seen order.</summary>
+    public static Table Table(IEnumerable<JsonObject> rows, int maxRows = 20)
     {
-        var rows = Rows(path);
+        var list = rows.ToList();
         var headers = new List<string>();
-        foreach (var row in rows)
+        foreach (var row in list)
             foreach (var (key, _) in row)
                 if (!headers.Contains(key)) headers.Add(key);
-        return Reports.Table.FromRows(headers, rows.Select(r => headers.Select(h => Scalar(r[h])).ToArray()), maxRows);
+        return Reports.Table.FromRows(headers, list.Select(r => headers.Select(h => Scalar(r[h])).ToArray()), maxRows);
     }
 
     private static object? Scalar(JsonNode? node) => node switch

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Workbook.Reports;
 
 namespace Workbook.Products.Classification;
 
@@ -11,31 +7,45 @@ public sealed record ErrorExample(string Id, string Name, string Gold, string Pr
 
 /// <summary>The workbook's model and the starter baseline on one catalogue's test split.</summary>
 public sealed record StudyResult(
-    string Dataset, int TrainProducts, int TestProducts, double FitSeconds, double StarterFitSeconds,
+    string Dataset, int Labels, int TrainProducts, int TestProducts, double FitSeconds, double StarterFitSeconds,
     ClassificationReport Model, ClassificationReport Starter, double StarterExactLevel2, double ModelExactLevel2,
-    IReadOnlyList<ErrorExample> Errors, IReadOnlyDictionary<string, ClassificationReport> TunedFor, bool FromCache);
+    IReadOnlyList<ErrorExample> Errors, IReadOnlyDictionary<string, ClassificationReport> TunedFor)
+{
+    /// <summary>The starter's line, then the workbook model's.</summary>
+    public IReadOnlyList<ComparisonRow> Comparison() =>
+    [
+        Row("starter (draft.py)", Starter, StarterExactLevel2, StarterFitSeconds),
+        Row("workbook", Model, ModelExactLevel2, FitSeconds),
+    ];
+
+    public IReadOnlyList<TunedForRow> Tuned() => TunedFor.Select(kv => new TunedForRow(Dataset, kv.Key, kv.Value.ExactMatch,
+        kv.Value.HierarchicalF1, kv.Value.HierarchicalPrecision, kv.Value.HierarchicalRecall, kv.Value.SamplesF1)).ToList();
+
+    private ComparisonRow Row(string model, ClassificationReport r, double exactLevel2, double fitSeconds) => new(Dataset, model,
+        Labels, TrainProducts, TestProducts, exactLevel2, r.ExactMatch, r.HierarchicalF1, r.MicroF1, r.MacroF1, r.SamplesF1, fitSeconds);
+}
+
+/// <summary>One model's line in notebook 02's comparison table (the starter's or the workbook's, on one catalogue).</summary>
+public sealed record ComparisonRow(string Catalogue, string Model, int Labels, int TrainProducts, int TestProducts, double ExactMatchLevel2,
+    double ExactMatch, double HierarchicalF1, double MicroF1, double MacroF1, double SamplesF1, double FitSeconds);
+
+/// <summary>The model with its decoder re-tuned on validation for one metric, scored on test.</summary>
+public sealed record TunedForRow(string Catalogue, string TunedFor, double ExactMatch, double HierarchicalF1,
+    double HierarchicalPrecision, double HierarchicalRecall, double SamplesF1);
 
 /// <summary>
 /// What notebook 02 shows: per catalogue, the starter baseline and the workbook's model trained on the same 80/10/10
-/// split (train capped at <c>maxTrain</c> products so the notebook renders quickly), the full reports, error
+/// split (train capped at <c>maxTrain</c> products so the study stays a matter of seconds), the full reports, error
 /// examples, and the model's decoder re-tuned for each candidate metric (the evidence for which metric to steer by).
-/// Results are cached in data/derived/ keyed by the data hash, the settings and <see cref="Version"/>.
+/// It caches nothing: <see cref="Workbook.Make.ClassifierTargets"/> runs it once per catalogue into data/derived/.
 /// </summary>
 public static class ClassifierStudy
 {
-    public const int Version = 2; // 2: int8 prediction tables, first-seen feature order
-
-    public static StudyResult Run(string dataset, int maxTrain = 20000, int seed = 1, bool useCache = true)
+    /// <param name="folder">A catalogue folder (data.csv and label_info.csv); its name is the result's Dataset.</param>
+    public static StudyResult Run(string folder, int maxTrain, int seed)
     {
-        var catalog = ProductCatalog.LoadFolder(WorkbookPaths.Data("products", dataset));
+        var catalog = ProductCatalog.LoadFolder(folder);
         var options = new HierarchicalClassifierOptions { Seed = seed };
-        var key = Key(catalog, options, maxTrain);
-        var cacheFile = WorkbookPaths.Data("derived", "classifier-study", $"{dataset}-{key}.json");
-        if (useCache && File.Exists(cacheFile))
-        {
-            var cached = JsonSerializer.Deserialize<StudyResult>(File.ReadAllText(cacheFile));
-            if (cached != null) return cached with { FromCache = true };
-        }
         var split = ProductSplit.Create(catalog, seed, ClassifierTraining.TrainFraction, ClassifierTraining.ValidationFraction);
         var train = split.Train.Take(maxTrain).ToList();
         var tree = catalog.Labels;
@@ -58,7 +68,6 @@ public static class ClassifierStudy
 
         var errors = split.Test.Select((p, i) => (p, pred: predictions[i])).Where(t => !t.p.Labels.SetEquals(t.pred.Labels)).Select(t =>
         {
-            var deepestGold = t.p.Labels.OrderByDescending(tree.Level).ThenBy(l => l).ToList();
             var kind = t.pred.Labels.Where(l => tree.Level(l) == 1).ToHashSet().SetEquals(t.p.Labels.Where(l => tree.Level(l) == 1))
                 ? "right top level, wrong below" : "wrong top level";
             if (t.pred.Labels.IsProperSubsetOf(t.p.Labels)) kind = "too shallow / missing path";
@@ -74,13 +83,9 @@ public static class ClassifierStudy
             tuned[metric.ToString()] = HierarchicalMetrics.Evaluate(tree, gold, retuned.Predict(split.Test).Select(p => p.Labels).ToList());
         }
 
-        var result = new StudyResult(dataset, train.Count, split.Test.Count, fit, starterFit, report, starterReport,
-            ExactLevel2(starterPredicted), ExactLevel2(predictions.Select(p => p.Labels).ToList()), errors.Take(40).ToList(), tuned, false);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(cacheFile)!);
-        var temp = cacheFile + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(result));
-        File.Move(temp, cacheFile, overwrite: true);
-        return result;
+        return new StudyResult(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), tree.Count, train.Count, split.Test.Count,
+            fit, starterFit, report, starterReport, ExactLevel2(starterPredicted), ExactLevel2(predictions.Select(p => p.Labels).ToList()),
+            errors.Take(40).ToList(), tuned);
     }
 
     /// <summary>Labels as "level1 > level2 > level3" paths, several paths joined by " | ".</summary>
@@ -88,11 +93,5 @@ public static class ClassifierStudy
     {
         var leaves = labels.Where(l => !tree.Children(l).Any(labels.Contains)).OrderBy(l => l);
         return string.Join(" | ", leaves.Select(l => string.Join(" > ", tree.Ancestors(l).Reverse().Append(l).Select(tree.Name))));
-    }
-
-    private static string Key(ProductCatalog catalog, HierarchicalClassifierOptions options, int maxTrain)
-    {
-        var text = $"{Version}|{FileHash.Of(catalog.DataPath).Sha256}|{FileHash.Of(catalog.LabelInfoPath).Sha256}|{options with { Threads = 0 }}|{maxTrain}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 }
