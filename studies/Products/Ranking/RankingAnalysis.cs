@@ -43,9 +43,37 @@ public sealed record SweepRow(string Configuration, double Ndcg, double Revenue,
 public sealed record ClickCountRow(string Views, int Products, double NoClick, double OneClick, double TwoToFour, double FiveOrMore,
     double ClickedPooledCtr);
 
+/// <summary>One band of the default (zero-inflated) prior fitted on the whole file, next to the single Beta's for the same band.</summary>
+public sealed record BandPriorRow(string Label, double DudShare, double ClickableMean, double ClickableStrength, double PriorMean,
+    double SingleBetaAlpha, double SingleBetaMean, long FittedOn, string PriorOfBand);
+
+/// <summary>A product in either top <c>N</c> (by raw CTR x CPC or by the model): its rank by each, for a scatter.</summary>
+public sealed record RankPair(int RawRank, long ModelRank, string Label);
+
 /// <summary>The analyses notebook 03 shows; each returns rows for a table or a chart.</summary>
 public static class RankingAnalysis
 {
+    /// <summary>The default before the first band edge was swept: hot mixture, bands from 32 views (section 3's foil).</summary>
+    public static RankerOptions PreviousDefault { get; } = new() { Prior = PriorFamily.HotMixture, FirstBandEdge = 32, ImpressionBands = 6 };
+
+    /// <summary>The default model's band priors beside a single Beta's fitted on the same products.</summary>
+    public static IReadOnlyList<BandPriorRow> BandPriors(RankingModel model, RankingModel singleBeta) =>
+        model.Bands.Zip(singleBeta.Bands, (z, b) => new BandPriorRow(z.Label, z.ZeroMass, z.Prior.Mean, z.Prior.Strength, z.Mean,
+            b.Prior.Alpha, b.Prior.Mean, z.FittedOn, z.BorrowedFrom is { } f ? model.Bands[f].Label : "own")).ToList();
+
+    /// <summary>
+    /// Rank by raw CTR x CPC (ties in input order) against the model's rank, for the products in either top
+    /// <paramref name="top"/>; <paramref name="ranked"/> is <see cref="RankingModel.Rank"/> of <paramref name="products"/>.
+    /// </summary>
+    public static IReadOnlyList<RankPair> RawVersusModelRank(IReadOnlyList<ProductStats> products, IReadOnlyList<ProductScore> ranked, int top)
+    {
+        var rawOrder = RankOrder.Descending(products.Select(p => p.RawCtr * p.Cpc).ToArray());
+        var rawRank = new Dictionary<string, int>();
+        for (var r = 0; r < rawOrder.Length; r++) rawRank[products[rawOrder[r]].ProductId] = r + 1;
+        return ranked.Where(r => r.Rank <= top || rawRank[r.ProductId] <= top)
+            .Select(r => new RankPair(rawRank[r.ProductId], r.Rank, $"{r.Clicks}/{r.Impressions} cpc {r.Cpc:F2}")).ToList();
+    }
+
     public static ScoringDataProfile Profile(IReadOnlyList<ProductStats> products)
     {
         var byCategory = products.GroupBy(p => p.CategoryId).ToList();
