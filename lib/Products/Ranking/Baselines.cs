@@ -34,15 +34,7 @@ public sealed record WilsonScorer(double Z = 1.96, string Name = "Wilson lower b
 {
     public double[] Score(IReadOnlyList<ProductStats> products) => products.Select(p => Lower(p.Clicks, p.Impressions, Z) * p.Cpc).ToArray();
 
-    public static double Lower(long clicks, long n, double z)
-    {
-        if (n <= 0) return 0;
-        var phat = (double)clicks / n;
-        var z2 = z * z;
-        var centre = phat + z2 / (2 * n);
-        var margin = z * Math.Sqrt(phat * (1 - phat) / n + z2 / (4.0 * n * n));
-        return Math.Max(0, (centre - margin) / (1 + z2 / n));
-    }
+    public static double Lower(long clicks, long n, double z) => n <= 0 ? 0 : WilsonInterval.Of(clicks, n, z).Low;
 }
 
 /// <summary>
