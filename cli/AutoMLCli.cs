@@ -44,7 +44,7 @@ public sealed class AutoMLCli : ICliModule
             var optionsJson = Tasks.NormaliseOptions(t, p.GetValue(options));
             var trainable = Tasks.Create(t, dataPath, optionsJson);
             var list = p.GetValue(tuners)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {MachineLoad.Now()}");
             var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
                 Workbook.WorkbookPaths.Data("derived", "automl-bench.db"), Console.WriteLine, ct);
             var table = new Spectre.Console.Table().AddColumns("tuner", "trials (full)", "trial s (CPU s)", $"best valid {trainable.Objective}", "s to best",

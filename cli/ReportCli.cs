@@ -130,7 +130,7 @@ internal static class ReportBenchmark
 {
     public static async Task<int> RunAsync(int cells, CancellationToken ct)
     {
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+        var load = MachineLoad.Now();
         var r = await RunnerBenchmark.MeasureAsync(cells, repeats: 4, ct);
         Console.WriteLine($"synthetic notebook: {r.Cells} trivial cells, {r.Repeats} warm runs in one process (load {load})");
         Console.WriteLine($"  cold first run          {r.ColdTotal.TotalMilliseconds,8:0} ms");

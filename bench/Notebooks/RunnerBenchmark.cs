@@ -44,12 +44,12 @@ public static class RunnerBenchmark
             TimeSpan cold = default, total = default, execute = default, compile = default, cpu = default;
             for (var r = 0; r < repeats; r++)
             {
-                var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+                var cpuClock = CpuStopwatch.StartNew();
                 var clock = Stopwatch.StartNew();
                 var run = await new NotebookRunner().RunAsync(path, ct);
                 NotebookReport.Render(run);
                 clock.Stop();
-                var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpuStart;
+                var cpuUsed = cpuClock.Elapsed;
                 if (run.Failed) throw new InvalidOperationException("benchmark notebook failed: " + string.Join("; ", run.Errors));
                 var code = run.Cells.Where(c => c.Cell.Kind == CellKind.CSharp).Skip(1).ToList(); // the #r cell is not trivial
                 var setup = run.Cells.Where(c => c.Cell.Kind == CellKind.CSharp).Take(1).Sum(c => c.Duration.Ticks);

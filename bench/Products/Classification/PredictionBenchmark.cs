@@ -25,7 +25,7 @@ public static class PredictionBenchmark
         }
         model = model.WithThreads(threads);
         var (test, description) = ClassifierTraining.EvaluationSet(model, catalog);
-        log.WriteLine($"== {dataset}: {test.Count} products ({description}), {threads} threads, load {ClassifierBenchmark.LoadAverage()}");
+        log.WriteLine($"== {dataset}: {test.Count} products ({description}), {threads} threads, load {MachineLoad.Now()}");
         var (runs, predicted) = Time(model, test, repeat, log);
         // Where one thread's time goes: featurising alone, featurising + beam scoring, the whole Predict (+ decoding).
         var single = model.WithThreads(1);
@@ -37,7 +37,7 @@ public static class PredictionBenchmark
         log.WriteLine($"   one thread: featurise {featurize:0}/s ({features / (double)test.Count:0} features per product), featurise + beam {explore:0}/s, predict {whole:0}/s");
         var report = HierarchicalMetrics.Evaluate(model.Tree, test.Select(p => p.Labels).ToList(), predicted.Select(p => p.Labels).ToList());
         var median = Median(runs);
-        log.WriteLine($"   median {median.PerSecond:0} products/s wall, {median.PerCpuSecond:0} per cpu-second; hF1 {report.HierarchicalF1:0.0000} micro-F1 {report.MicroF1:0.0000}; load {ClassifierBenchmark.LoadAverage()}");
+        log.WriteLine($"   median {median.PerSecond:0} products/s wall, {median.PerCpuSecond:0} per cpu-second; hF1 {report.HierarchicalF1:0.0000} micro-F1 {report.MicroF1:0.0000}; load {MachineLoad.Now()}");
         return runs;
     }
 
@@ -50,11 +50,11 @@ public static class PredictionBenchmark
         IReadOnlyList<ProductPrediction> predicted = [];
         for (var r = 0; r < Math.Max(1, repeat); r++)
         {
-            var cpu = ClassifierBenchmark.Cpu();
+            var cpu = CpuStopwatch.StartNew();
             var watch = Stopwatch.StartNew();
             predicted = model.Predict(test);
             var seconds = watch.Elapsed.TotalSeconds;
-            var cpuSeconds = ClassifierBenchmark.Cpu() - cpu;
+            var cpuSeconds = cpu.Elapsed.TotalSeconds;
             runs.Add(new PredictionRun(seconds, cpuSeconds, test.Count / seconds, test.Count / cpuSeconds));
             log?.WriteLine($"   pass {r + 1}: {runs[^1].PerSecond,9:0} products/s wall, {runs[^1].PerCpuSecond,9:0} per cpu-second");
         }
