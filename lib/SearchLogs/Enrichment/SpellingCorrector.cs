@@ -1,3 +1,6 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+
 namespace Workbook.SearchLogs.Enrichment;
 
 /// <summary>A vocabulary word proposed for an input word.</summary>
@@ -181,11 +184,5 @@ public sealed class SpellingCorrector
         }
     }
 
-    /// <summary>FNV-1a, 64 bits.</summary>
-    private static ulong Hash(ReadOnlySpan<char> s)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var c in s) { h ^= c; h *= 1099511628211UL; }
-        return h;
-    }
+    private static ulong Hash(ReadOnlySpan<char> s) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(s));
 }
