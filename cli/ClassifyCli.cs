@@ -31,7 +31,7 @@ public sealed class ClassifyCli : ICliModule
         bench.Options.Add(skipSklearn);
         bench.SetAction((parse, ct) =>
         {
-            var rows = ClassifierBenchmark.Run(parse.GetValue(datasets)!, parse.GetValue(seed), !parse.GetValue(skipSklearn), Console.Out, ct, parse.GetValue(models));
+            var rows = ClassifierBenchmark.Run(parse.GetValue(datasets)!.Select(d => WorkbookPaths.Data("products", d)).ToList(), parse.GetValue(seed), !parse.GetValue(skipSklearn), Console.Out, ct, parse.GetValue(models));
             return Task.FromResult(rows.Count > 0 ? 0 : 1);
         });
         yield return bench;
@@ -41,7 +41,12 @@ public sealed class ClassifyCli : ICliModule
         var repeat = new Option<int>("--repeat") { Description = "Timed passes (the median is reported)", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Prediction threads", DefaultValueFactory = _ => Math.Min(2, Environment.ProcessorCount) };
         foreach (var o in new Option[] { dataset, seed, repeat, threads }) predict.Options.Add(o);
-        predict.SetAction(parse => PredictionBenchmark.Run(parse.GetValue(dataset)!, parse.GetValue(seed), parse.GetValue(repeat), parse.GetValue(threads), Console.Out).Count > 0 ? 0 : 1);
+        predict.SetAction(parse =>
+        {
+            var (name, seedValue) = (parse.GetValue(dataset)!, parse.GetValue(seed));
+            return PredictionBenchmark.Run(WorkbookPaths.Data("products", name), seedValue, parse.GetValue(repeat), parse.GetValue(threads), Console.Out,
+                WorkbookPaths.Data("models", $"bench-{name}-seed{seedValue}.model")).Count > 0 ? 0 : 1;
+        });
         yield return predict;
     }
 
@@ -79,7 +84,7 @@ public sealed class ClassifyCli : ICliModule
         foreach (var o in new Option[] { data, labels, model }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
-            var m = HierarchicalClassifierModel.Load(parse.GetValue(model)!);
+            var m = LoadModel(parse.GetValue(model)!);
             var catalog = ProductCatalog.Load(parse.GetValue(data)!, parse.GetValue(labels)!);
             var (products, description) = ClassifierTraining.EvaluationSet(m, catalog);
             Console.WriteLine($"evaluating on {products.Count} products: {description}");
@@ -97,13 +102,20 @@ public sealed class ClassifyCli : ICliModule
         foreach (var o in new Option[] { model, input, output }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
-            var m = HierarchicalClassifierModel.Load(parse.GetValue(model)!);
+            var m = LoadModel(parse.GetValue(model)!);
             var products = ProductCatalog.ReadUnlabelled(parse.GetValue(input)!, m.Tree);
             var predictions = m.Predict(products);
             ClassificationCsv.Write(parse.GetValue(output)!, m.Tree, products, predictions);
             Console.WriteLine($"wrote {products.Count} predictions to {parse.GetValue(output)}");
         }));
         return command;
+    }
+
+    // The library says why a model file cannot be read; the command that makes a new one is the CLI's to name.
+    private static HierarchicalClassifierModel LoadModel(string path)
+    {
+        try { return HierarchicalClassifierModel.Load(path); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{e.Message} Retrain it with `classify train`.", e); }
     }
 
     private static int Run(Action action)
@@ -113,6 +125,7 @@ public sealed class ClassifyCli : ICliModule
             action();
             return 0;
         }
+
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");

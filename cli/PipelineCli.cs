@@ -20,7 +20,7 @@ public sealed class PipelineCli : ICliModule
         var db = new Option<string>("--db")
         {
             Description = "SQLite file path, or a PostgreSQL connection string (Host=...;Username=...;Password=...;Database=...)",
-            DefaultValueFactory = _ => SearchLogDatabase.DefaultPath,
+            DefaultValueFactory = _ => WorkbookPaths.Data("search_logs.db"),
         };
         var quiet = new Option<bool>("--quiet") { Description = "Only print the summary, not one log line per task event" };
         run.Options.Add(input);

@@ -270,7 +270,7 @@ public sealed partial class NotebookRunner
     [GeneratedRegex(@"^\s*#r\s+""[^""]*Workbook\.Lib\.dll""\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex LibraryReference();
 
-    [GeneratedRegex(@"\bWorkbook\.(Reports|Notebooks|SearchLogs|Products|AutoML|Data)\b|\bWorkbookPaths\b")]
+    [GeneratedRegex(@"\bWorkbook\.(Reports|Notebooks|SearchLogs|Products|AutoML|Data)\b")]
     private static partial Regex UsesLibrary();
 
     [GeneratedRegex(@"\.cell(\d+)\.csx$")]

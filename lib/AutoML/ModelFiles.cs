@@ -6,8 +6,6 @@ namespace Workbook.AutoML;
 /// <summary>The tuned model's file and its lineage beside it (both written atomically).</summary>
 public static class ModelFiles
 {
-    public static string DefaultModelPath(string experiment) => WorkbookPaths.Data("models", "automl", experiment + ".model");
-
     public static string LineagePath(string modelPath) => modelPath + ".lineage.json";
 
     /// <summary>
@@ -15,7 +13,7 @@ public static class ModelFiles
     /// best does not convincingly beat it) on all training data, saves the model, and writes its lineage (experiment,
     /// trial, parameters, why it was selected, metrics, data hash, commit, input file hashes) next to it.
     /// </summary>
-    public static ModelLineage RefitBest(ExperimentStore store, string experimentName, ITrainable trainable, string? modelPath = null,
+    public static ModelLineage RefitBest(ExperimentStore store, string experimentName, ITrainable trainable, string modelPath,
         CancellationToken cancellation = default)
     {
         var experiment = store.Get(experimentName);
@@ -24,7 +22,7 @@ public static class ModelFiles
         var selection = ConfigurationSelection.Choose(trainable, trials, cancellation);
         // The trial that evaluated the selected configuration (the default may not have been one).
         var trial = Leaderboard.Rank(trials).FirstOrDefault(t => t.ParamsJson == selection.Parameters.Json);
-        modelPath = Path.GetFullPath(modelPath ?? DefaultModelPath(experimentName));
+        modelPath = Path.GetFullPath(modelPath);
         var test = trainable.FitFinalAndSave(selection.Parameters, modelPath, cancellation);
         var lineage = new ModelLineage(experimentName, experiment.Definition.Task, experiment.Definition.Tuner, experiment.Definition.Seed,
             trial?.Number, selection.Reason, JsonDocument.Parse(selection.Parameters.Json).RootElement,

@@ -101,7 +101,7 @@ public class ProductScoringLoaderTests
     public void The_shipped_file_loads_whole_and_is_recorded_in_lineage()
     {
         using var scope = DataLineage.BeginScope();
-        var data = ProductScoringLoader.LoadDefault();
+        var data = ProductScoringLoader.Load(WorkbookPaths.Data("ranking", "product_scoring.csv"));
         Assert.Equal(10_000, data.Products.Count);
         Assert.Empty(data.Rejects);
         Assert.Equal(5_561, data.Products.Count(p => p.ViewsMissing));

@@ -20,16 +20,17 @@ public static class ClassifierBenchmark
     /// <summary>Model names <see cref="Run"/> knows; <c>models</c> picks a subset (the workbook's model always runs: the ratios need it).</summary>
     public static readonly IReadOnlyList<string> Models = ["workbook", "starter", "fasttext", "sklearn"];
 
-    public static IReadOnlyList<BenchmarkRow> Run(IReadOnlyList<string> datasets, int seed, bool runSklearn, TextWriter log, CancellationToken cancel = default,
+    public static IReadOnlyList<BenchmarkRow> Run(IReadOnlyList<string> datasetFolders, int seed, bool runSklearn, TextWriter log, CancellationToken cancel = default,
         IReadOnlyCollection<string>? models = null)
     {
         bool Runs(string model) => models is null || models.Count == 0 || models.Contains(model);
         foreach (var m in models ?? []) if (!Models.Contains(m)) throw new ArgumentException($"Unknown bench model '{m}'; known: {string.Join(", ", Models)}.");
         var rows = new List<BenchmarkRow>();
         var threads = Math.Min(2, Environment.ProcessorCount);
-        foreach (var dataset in datasets)
+        foreach (var folder in datasetFolders)
         {
-            var catalog = ProductCatalog.LoadFolder(WorkbookPaths.Data("products", dataset));
+            var dataset = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+            var catalog = ProductCatalog.LoadFolder(folder);
             var split = ProductSplit.Create(catalog, seed, ClassifierTraining.TrainFraction, ClassifierTraining.ValidationFraction);
             var tree = catalog.Labels;
             var gold = split.Test.Select(p => p.Labels).ToList();

@@ -12,10 +12,12 @@ public sealed record PredictionRun(double Seconds, double CpuSeconds, double Per
 /// </summary>
 public static class PredictionBenchmark
 {
-    public static IReadOnlyList<PredictionRun> Run(string dataset, int seed, int repeat, int threads, TextWriter log, string? modelPath = null)
+    /// <param name="datasetFolder">The catalogue folder (data.csv, label_info.csv).</param>
+    /// <param name="modelPath">Where the model is cached (trained and saved there when missing or unreadable).</param>
+    public static IReadOnlyList<PredictionRun> Run(string datasetFolder, int seed, int repeat, int threads, TextWriter log, string modelPath)
     {
-        var catalog = ProductCatalog.LoadFolder(WorkbookPaths.Data("products", dataset));
-        modelPath ??= WorkbookPaths.Data("models", $"bench-{dataset}-seed{seed}.model");
+        var dataset = Path.GetFileName(Path.TrimEndingDirectorySeparator(datasetFolder));
+        var catalog = ProductCatalog.LoadFolder(datasetFolder);
         var model = TryLoad(modelPath, log);
         if (model is null)
         {

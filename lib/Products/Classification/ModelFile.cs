@@ -82,7 +82,7 @@ internal static class ModelFile
         file.ReadExactly(versionBytes);
         var version = BitConverter.ToInt32(versionBytes);
         if (version != Version)
-            throw new InvalidDataException($"{path}: model file format version {version}, this build reads version {Version}. Retrain with `classify train`.");
+            throw new InvalidDataException($"{path}: model file format version {version}, this build reads version {Version}. Retrain the model.");
 
         // Verify the checksum before trusting any length inside the file.
         file.Position = 0;
