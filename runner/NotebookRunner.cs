@@ -30,7 +30,7 @@ public sealed partial class NotebookRunner
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        using var lineage = DataLineage.BeginScope();
+        using var lineage = DataLineageCollector.Begin();
         var shown = DisplayPath(path);
         Notebook notebook;
         try

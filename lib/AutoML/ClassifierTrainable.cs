@@ -190,7 +190,8 @@ public sealed class ClassifierTrainable : ITrainable, IPairedValidation
         {
             ["split_seed"] = _options.SplitSeed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["data_sha256"] = FileHash.Of(_catalog.DataPath).Sha256,
-            ["data_path"] = _catalog.DataPath,
+            ["data_path"] = Path.GetFullPath(_catalog.DataPath),
+            ["labels_path"] = Path.GetFullPath(_catalog.LabelInfoPath),
             ["automl_params"] = parameters.Json,
         }).Save(modelPath);
         return metrics;

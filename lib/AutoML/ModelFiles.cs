@@ -27,11 +27,20 @@ public static class ModelFiles
         var lineage = new ModelLineage(experimentName, experiment.Definition.Task, experiment.Definition.Tuner, experiment.Definition.Seed,
             trial?.Number, selection.Reason, JsonDocument.Parse(selection.Parameters.Json).RootElement,
             trial?.Metrics is { } m ? Flatten(m) : new Dictionary<string, double>(), Flatten(test), experiment.Definition.DataHash,
-            experiment.Definition.CodeVersion, Provenance.Capture(), store.Path);
+            experiment.Definition.CodeVersion, Provenance.Capture(DataFiles(experiment.Definition.DataPath)), store.Path);
         AtomicFile.WriteAllText(LineagePath(modelPath), JsonSerializer.Serialize(lineage, new JsonSerializerOptions { WriteIndented = true }));
         store.SetModelPath(experiment.Id, modelPath);
         return lineage;
     }
+
+    /// <summary>
+    /// The experiment's data: every file of a folder (a catalogue's data and labels), the file itself, or nothing when
+    /// the path names no file (a synthetic task).
+    /// </summary>
+    internal static IReadOnlyList<string> DataFiles(string dataPath) =>
+        Directory.Exists(dataPath)
+            ? Directory.GetFiles(dataPath, "*", SearchOption.AllDirectories).Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToList()
+            : File.Exists(dataPath) ? [Path.GetFullPath(dataPath)] : [];
 
     private static Dictionary<string, double> Flatten(TrialMetrics m) =>
         m.Values.Append(new KeyValuePair<string, double>("objective", m.Objective)).ToDictionary();

@@ -7,13 +7,13 @@ namespace Workbook.Reports;
 public sealed record Provenance(string Commit, bool Dirty, DateTimeOffset CreatedUtc, IReadOnlyList<FileHash> Files)
 {
     /// <summary>
-    /// The current commit and the hashes of <paramref name="files"/>, or of what this flow has read so far
-    /// (<see cref="DataLineage.ReadSoFar"/>). A file deleted since it was read is listed as such, not dropped.
+    /// The current commit and the hashes of <paramref name="files"/> (the caller names what its result came from).
+    /// A file deleted since it was read is listed as such, not dropped.
     /// </summary>
-    public static Provenance Capture(IEnumerable<string>? files = null)
+    public static Provenance Capture(IEnumerable<string> files)
     {
         var (commit, dirty) = GitState();
-        var hashes = (files ?? DataLineage.ReadSoFar()).Select(FileHash.OfIfPresent).ToList();
+        var hashes = files.Select(FileHash.OfIfPresent).ToList();
         return new Provenance(commit, dirty, DateTimeOffset.UtcNow, hashes);
     }
 
