@@ -8,7 +8,7 @@ public sealed class RankCli : ICliModule
 {
     public IEnumerable<Command> Commands()
     {
-        var input = new Option<string>("--input") { Description = "product_scoring.csv (product_id,category_id,cpc,clicks,views)", Required = true };
+        var input = DataArguments.Input("product_scoring.csv (product_id,category_id,cpc,clicks,views)");
         var output = new Option<string>("--output") { Description = "scores CSV to write (rejects go to <output>.rejects.csv, provenance to <output>.provenance.json)", Required = true };
         var score = new Option<ScoreKind>("--score") { Description = "mean (expected revenue per impression, default) | lower (conservative) | upper (UCB) | thompson (exploration)", DefaultValueFactory = _ => ScoreKind.Mean };
         var seed = new Option<int>("--seed") { Description = "seed of Thompson draws and of the fit sample", DefaultValueFactory = _ => 42 };
