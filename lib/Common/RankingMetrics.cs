@@ -1,7 +1,7 @@
 namespace Workbook;
 
 /// <summary>Per-query ranking metrics of a list of proposed items against the items the user clicked (the product ranker's offline metrics over seeds are <c>ScorerMetrics</c>).</summary>
-public static class RankingMetrics
+internal static class RankingMetrics
 {
     /// <summary>Share of the clicked clips found in the first <paramref name="k"/> proposals.</summary>
     public static double RecallAt(IReadOnlyList<string> ranked, IReadOnlySet<string> clicked, int k)

@@ -52,7 +52,7 @@ public sealed record CatalogProfile(
 /// A rough language guess from stop words and script (the original catalogue mixes German, English, Russian and
 /// some Italian, French, Spanish); good enough to profile a catalogue, not to route text.
 /// </summary>
-public static class LanguageGuess
+internal static class LanguageGuess
 {
     private static readonly Dictionary<string, HashSet<string>> StopWords = new()
     {

@@ -10,7 +10,7 @@ public enum DatabaseBackend { Sqlite, Postgres }
 /// Opens the search-log database: a SQLite file or a PostgreSQL server when
 /// given an Npgsql connection string ("Host=...;Username=...;..."). Both hold the same tables (<see cref="CleanSchema"/>).
 /// </summary>
-public static class SearchLogDatabase
+internal static class SearchLogDatabase
 {
     /// <summary>PostgreSQL when the text looks like an Npgsql connection string or a postgres:// URI, else SQLite.</summary>
     public static DatabaseBackend BackendOf(string dbPathOrConnectionString)

@@ -10,7 +10,7 @@ namespace Workbook.SearchLogs.Dag;
 /// and a failed task skips everything downstream while the tasks already running finish. Logs one line per event,
 /// each with the run id and the task.
 /// </summary>
-public sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? firstRetryDelay = null, int maxParallel = 4)
+internal sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? firstRetryDelay = null, int maxParallel = 4)
 {
     public async Task<IReadOnlyList<TaskResult>> RunAsync(TaskGraph graph, string runId, CancellationToken ct = default)
     {

@@ -7,7 +7,7 @@ public sealed record Estimate(double Value, double Low, double High, int N)
 }
 
 /// <summary>Confidence intervals for small samples.</summary>
-public static class Statistics
+internal static class Statistics
 {
     /// <summary>Wilson score interval for a proportion (better than the normal approximation when n is small or p is near 0 or 1).</summary>
     public static Estimate Wilson(int successes, int n, double z = 1.959964)
