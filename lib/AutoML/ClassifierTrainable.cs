@@ -157,7 +157,9 @@ public sealed class ClassifierTrainable : ITrainable, IPairedValidation
     /// Per-product hierarchical F1 counts of a full-budget configuration on the cross-fitted validation products, in a
     /// fixed order, for paired comparisons; evaluates the configuration if this process has not yet.
     /// </summary>
-    public IReadOnlyList<F1Counts> ValidationCounts(ParameterSet parameters, CancellationToken cancellation)
+    IReadOnlyList<F1Counts> IPairedValidation.ValidationCounts(ParameterSet parameters, CancellationToken cancellation) => ValidationCounts(parameters, cancellation);
+
+    internal IReadOnlyList<F1Counts> ValidationCounts(ParameterSet parameters, CancellationToken cancellation)
     {
         if (_options.Folds > 1) throw new InvalidOperationException("Paired validation counts exist for the fixed validation split only.");
         if (!_validationCounts.TryGetValue(parameters.Json, out var counts))

@@ -4,7 +4,7 @@ namespace Workbook.AutoML;
 /// One scored item's contribution to a micro-averaged F1 (hierarchical F1 counts the label closures):
 /// true positives, predicted labels, gold labels.
 /// </summary>
-public readonly record struct F1Counts(int TruePositives, int Predicted, int Gold)
+internal readonly record struct F1Counts(int TruePositives, int Predicted, int Gold)
 {
     public static double F1(ReadOnlySpan<F1Counts> items)
     {

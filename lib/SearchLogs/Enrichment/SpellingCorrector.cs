@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Workbook.SearchLogs.Enrichment;
 
 /// <summary>A vocabulary word proposed for an input word.</summary>
-public sealed record SpellingSuggestion(string Term, int Distance, long Frequency);
+internal sealed record SpellingSuggestion(string Term, int Distance, long Frequency);
 
 /// <summary>Options for <see cref="SpellingCorrector"/>.</summary>
 /// <param name="MaxEditDistance">Largest OSA distance proposed (SymSpell's usual 2).</param>
@@ -20,7 +20,7 @@ public sealed record SpellingOptions(int MaxEditDistance = 2, int PrefixLength =
 /// words that share one, instead of scanning the vocabulary. Candidates are verified with the OSA distance and
 /// ranked by (distance, then frequency descending, then ordinal), which is SymSpell's "closest, then most common".
 /// </summary>
-public sealed class SpellingCorrector
+internal sealed class SpellingCorrector
 {
     private readonly string[] _words;
     private readonly long[] _frequency;
