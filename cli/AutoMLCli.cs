@@ -13,7 +13,7 @@ public sealed class AutoMLCli : ICliModule
     // The library's tasks and the benchmarks' synthetic one (a cheap quadratic the CLI tests tune end to end).
     private static readonly AutoMLTasks Tasks = AutoMLTasks.Standard.With(SyntheticTrainable.Registration);
 
-    private static readonly Option<string?> StoreOption = new("--store") { Description = "Experiment store (SQLite); default data/experiments.db" };
+    private static readonly Option<string> StoreOption = new("--store") { Description = "Experiment store (SQLite); default data/experiments.db", DefaultValueFactory = _ => WorkbookPaths.Data("experiments.db") };
 
     public IEnumerable<Command> Commands()
     {
@@ -44,7 +44,7 @@ public sealed class AutoMLCli : ICliModule
             var optionsJson = Tasks.NormaliseOptions(t, p.GetValue(options));
             var trainable = Tasks.Create(t, dataPath, optionsJson);
             var list = p.GetValue(tuners)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {MachineLoad.Now()}");
             var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
                 Workbook.WorkbookPaths.Data("derived", "automl-bench.db"), Console.WriteLine, ct);
             var table = new Spectre.Console.Table().AddColumns("tuner", "trials (full)", "trial s (CPU s)", $"best valid {trainable.Objective}", "s to best",
@@ -261,7 +261,7 @@ public sealed class AutoMLCli : ICliModule
                           $"best {trainable.Objective} {F(best?.Objective)} (trial {best?.Number.ToString(CultureInfo.InvariantCulture) ?? "-"})");
         if (best is not null && !noRefit && !ct.IsCancellationRequested)
         {
-            var lineage = ModelFiles.RefitBest(store, definition.Name, trainable, modelPath, ct);
+            var lineage = ModelFiles.RefitBest(store, definition.Name, trainable, modelPath ?? DefaultModelPath(definition.Name), ct);
             var test = string.Join(", ", lineage.TestMetrics.Select(kv => $"{kv.Key} {kv.Value:F4}"));
             Console.WriteLine($"selected: {lineage.Selection}");
             Console.WriteLine($"model: {store.Get(definition.Name).ModelPath} (lineage beside it){(test.Length > 0 ? "; test: " + test : "")}");
@@ -297,6 +297,8 @@ public sealed class AutoMLCli : ICliModule
                (t.Error is null ? "" : $"  error: {t.Error}");
     }
 
+    private static string DefaultModelPath(string experiment) => WorkbookPaths.Data("models", "automl", experiment + ".model");
+
     private static string DefaultData(string task) => task switch
     {
         "classify" => Workbook.WorkbookPaths.Data("products", "cdiscount"),
@@ -312,6 +314,8 @@ public sealed class AutoMLCli : ICliModule
         catch (Exception e) when (e is ExperimentStoreException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or FormatException or InvalidOperationException)
         {
             Console.Error.WriteLine($"automl: {e.Message}");
+            // The library says what is wrong; the commands that help are the CLI's to name.
+            if (e is ExperimentStoreException) Console.Error.WriteLine("automl: `automl list [--store PATH]` shows the stored experiments; --store PATH picks another store.");
             return 1;
         }
         catch (OperationCanceledException)

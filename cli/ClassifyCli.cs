@@ -21,7 +21,12 @@ public sealed class ClassifyCli : ICliModule
     public IEnumerable<Command> Benchmarks()
     {
         var bench = new Command("classify", "Starter baseline, the workbook's model, fastText (-loss ova) and scikit-learn side by side.");
-        var datasets = new Option<string[]>("--datasets") { Description = "Catalogue folders under data/products/", DefaultValueFactory = _ => ["cdiscount", "germeval-blurbs"], AllowMultipleArgumentsPerToken = true };
+        var datasets = new Option<string[]>("--data", "--datasets")
+        {
+            Description = "Catalogue folders (or names under data/products/)",
+            DefaultValueFactory = _ => [WorkbookPaths.Data("products", "cdiscount"), WorkbookPaths.Data("products", "germeval-blurbs")],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var seed = new Option<int>("--seed") { Description = "Split seed", DefaultValueFactory = _ => 1 };
         var skipSklearn = new Option<bool>("--skip-sklearn") { Description = "Do not run the (slow) scikit-learn peer" };
         var models = new Option<string[]>("--models") { Description = $"Models to run (default all): {string.Join(", ", ClassifierBenchmark.Models)}; the workbook's always runs", AllowMultipleArgumentsPerToken = true };
@@ -31,17 +36,23 @@ public sealed class ClassifyCli : ICliModule
         bench.Options.Add(skipSklearn);
         bench.SetAction((parse, ct) =>
         {
-            var rows = ClassifierBenchmark.Run(parse.GetValue(datasets)!, parse.GetValue(seed), !parse.GetValue(skipSklearn), Console.Out, ct, parse.GetValue(models));
+            var rows = ClassifierBenchmark.Run(parse.GetValue(datasets)!.Select(d => DataArguments.CatalogueFolder(d)).ToList(), parse.GetValue(seed), !parse.GetValue(skipSklearn), Console.Out, ct, parse.GetValue(models));
             return Task.FromResult(rows.Count > 0 ? 0 : 1);
         });
         yield return bench;
 
         var predict = new Command("classify-predict", "Prediction speed alone: a saved model of one catalogue (trained and cached under data/models/ if missing), repeated passes over its test part.");
-        var dataset = new Option<string>("--dataset") { Description = "Catalogue folder under data/products/", DefaultValueFactory = _ => "cdiscount" };
+        var dataset = DataArguments.Catalogue("Catalogue folder (or a name under data/products/)", () => WorkbookPaths.Data("products", "cdiscount"), "--dataset");
         var repeat = new Option<int>("--repeat") { Description = "Timed passes (the median is reported)", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Prediction threads", DefaultValueFactory = _ => Math.Min(2, Environment.ProcessorCount) };
         foreach (var o in new Option[] { dataset, seed, repeat, threads }) predict.Options.Add(o);
-        predict.SetAction(parse => PredictionBenchmark.Run(parse.GetValue(dataset)!, parse.GetValue(seed), parse.GetValue(repeat), parse.GetValue(threads), Console.Out).Count > 0 ? 0 : 1);
+        predict.SetAction(parse =>
+        {
+            var (folder, seedValue) = (DataArguments.CatalogueFolder(parse.GetValue(dataset)!), parse.GetValue(seed));
+            var name = Path.GetFileName(folder);
+            return PredictionBenchmark.Run(folder, seedValue, parse.GetValue(repeat), parse.GetValue(threads), Console.Out,
+                WorkbookPaths.Data("models", $"bench-{name}-seed{seedValue}.model")).Count > 0 ? 0 : 1;
+        });
         yield return predict;
     }
 
@@ -49,8 +60,8 @@ public sealed class ClassifyCli : ICliModule
 
     private static Command TrainCommand()
     {
-        var data = Required("--data", "data.csv or data.zip");
-        var labels = Required("--labels", "label_info.csv");
+        var data = DataArguments.Catalogue("Catalogue folder: data.csv (or data.zip) and label_info.csv");
+        var labels = DataArguments.RetiredLabels();
         var model = Required("--model", "Model file to write");
         var seed = new Option<int>("--seed") { Description = "Split and training seed", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -58,7 +69,7 @@ public sealed class ClassifyCli : ICliModule
         foreach (var o in new Option[] { data, labels, model, seed, threads }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
-            var catalog = ProductCatalog.Load(parse.GetValue(data)!, parse.GetValue(labels)!);
+            var catalog = ProductCatalog.LoadFolder(DataArguments.CatalogueFolder(parse.GetValue(data)!, parse.GetValue(labels)));
             Console.WriteLine($"{catalog.Products.Count} products, {catalog.Labels.Count} labels; {catalog.Issues}");
             var options = new HierarchicalClassifierOptions { Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
             var result = ClassifierTraining.Train(catalog, options);
@@ -72,15 +83,16 @@ public sealed class ClassifyCli : ICliModule
 
     private static Command EvaluateCommand()
     {
-        var data = Required("--data", "data.csv or data.zip");
-        var labels = Required("--labels", "label_info.csv");
+        var data = DataArguments.Catalogue("Catalogue folder: data.csv (or data.zip) and label_info.csv");
+        var labels = DataArguments.RetiredLabels();
         var model = Required("--model", "Model file");
         var command = new Command("evaluate", "Print the metrics table of a model on a catalogue (its held-out part when it is the training catalogue).");
         foreach (var o in new Option[] { data, labels, model }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
-            var m = HierarchicalClassifierModel.Load(parse.GetValue(model)!);
-            var catalog = ProductCatalog.Load(parse.GetValue(data)!, parse.GetValue(labels)!);
+            var folder = DataArguments.CatalogueFolder(parse.GetValue(data)!, parse.GetValue(labels));
+            var m = LoadModel(parse.GetValue(model)!);
+            var catalog = ProductCatalog.LoadFolder(folder);
             var (products, description) = ClassifierTraining.EvaluationSet(m, catalog);
             Console.WriteLine($"evaluating on {products.Count} products: {description}");
             PrintReport(ClassifierTraining.Evaluate(m, products));
@@ -91,19 +103,26 @@ public sealed class ClassifyCli : ICliModule
     private static Command PredictCommand()
     {
         var model = Required("--model", "Model file");
-        var input = Required("--input", "CSV with the data.csv columns (labels may be absent)");
+        var input = DataArguments.Input("CSV of products with the data.csv columns (labels may be absent)");
         var output = Required("--output", "CSV to write: id, labels, probabilities, ...");
         var command = new Command("predict", "Predict label sets; writes id, labels (comma-separated names, every level), probabilities.");
         foreach (var o in new Option[] { model, input, output }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
-            var m = HierarchicalClassifierModel.Load(parse.GetValue(model)!);
+            var m = LoadModel(parse.GetValue(model)!);
             var products = ProductCatalog.ReadUnlabelled(parse.GetValue(input)!, m.Tree);
             var predictions = m.Predict(products);
             ClassificationCsv.Write(parse.GetValue(output)!, m.Tree, products, predictions);
             Console.WriteLine($"wrote {products.Count} predictions to {parse.GetValue(output)}");
         }));
         return command;
+    }
+
+    // The library says why a model file cannot be read; the command that makes a new one is the CLI's to name.
+    private static HierarchicalClassifierModel LoadModel(string path)
+    {
+        try { return HierarchicalClassifierModel.Load(path); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{e.Message} Retrain it with `classify train`.", e); }
     }
 
     private static int Run(Action action)
@@ -113,6 +132,7 @@ public sealed class ClassifyCli : ICliModule
             action();
             return 0;
         }
+
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");

@@ -7,6 +7,8 @@ namespace Workbook.Cli;
 /// <summary><c>enrich</c>: query enrichment from the clean search logs; <c>bench enrich</c>: its latency and build time.</summary>
 public sealed class EnrichCli : ICliModule
 {
+    private const string PipelineCommand = "dotnet run -- pipeline run --input data/search-logs";
+
     public IEnumerable<Command> Commands()
     {
         var query = new Argument<string?>("query") { Description = "The query as a user typed it.", Arity = ArgumentArity.ZeroOrOne };
@@ -24,7 +26,7 @@ public sealed class EnrichCli : ICliModule
             try { log = CleanLogReader.Read(parse.GetValue(db)!); }
             catch (CleanTablesMissingException e)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {e.Message} Run `{PipelineCommand}` first.");
                 return 2;
             }
             if (parse.GetValue(evaluate))
@@ -71,7 +73,7 @@ public sealed class EnrichCli : ICliModule
         {
             CleanLog? real = null;
             try { real = CleanLogReader.Read(parse.GetValue(db)!); }
-            catch (CleanTablesMissingException e) { Console.Error.WriteLine($"skipping the real logs: {e.Message}"); }
+            catch (CleanTablesMissingException e) { Console.Error.WriteLine($"skipping the real logs: {e.Message} Run `{PipelineCommand}` first."); }
             foreach (var line in EnrichmentBenchmark.Run(real, parse.GetValue(searches), parse.GetValue(queries)))
                 Console.WriteLine(line);
             return 0;

@@ -12,15 +12,11 @@ public sealed class PipelineCli : ICliModule
         var pipeline = new Command("pipeline", "Search-log cleaning pipeline (raw CSV logs -> clean tables in SQLite or PostgreSQL).");
 
         var run = new Command("run", "Run the pipeline: load, clean, link, verify and publish the clean tables.");
-        var input = new Option<string>("--input")
-        {
-            Description = "Folder with search_request.csv and search_result_interaction.csv",
-            DefaultValueFactory = _ => WorkbookPaths.Data("search-logs"),
-        };
+        var input = DataArguments.Input("Folder with search_request.csv and search_result_interaction.csv", () => WorkbookPaths.Data("search-logs"));
         var db = new Option<string>("--db")
         {
             Description = "SQLite file path, or a PostgreSQL connection string (Host=...;Username=...;Password=...;Database=...)",
-            DefaultValueFactory = _ => SearchLogDatabase.DefaultPath,
+            DefaultValueFactory = _ => WorkbookPaths.Data("search_logs.db"),
         };
         var quiet = new Option<bool>("--quiet") { Description = "Only print the summary, not one log line per task event" };
         run.Options.Add(input);

@@ -17,7 +17,9 @@ var bench = new Command("bench", "Benchmarks that run the workbook side by side 
 foreach (var module in modules)
     foreach (var command in module.Benchmarks())
         bench.Subcommands.Add(command);
+var record = BenchRecording.Option();
+bench.Options.Add(record);
 if (bench.Subcommands.Count > 0)
     root.Subcommands.Add(bench);
 
-return await root.Parse(args).InvokeAsync();
+return await BenchRecording.InvokeAsync(root.Parse(args), record, bench, args);

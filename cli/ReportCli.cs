@@ -130,8 +130,8 @@ internal static class ReportBenchmark
 {
     public static async Task<int> RunAsync(int cells, CancellationToken ct)
     {
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-        var r = await RunnerBenchmark.MeasureAsync(cells, repeats: 4, ct);
+        var load = MachineLoad.Now();
+        var r = await RunnerBenchmark.MeasureAsync(Path.Combine(WorkbookPaths.Root(), "lib", "bin", "Workbook.Lib.dll"), cells, repeats: 4, ct);
         Console.WriteLine($"synthetic notebook: {r.Cells} trivial cells, {r.Repeats} warm runs in one process (load {load})");
         Console.WriteLine($"  cold first run          {r.ColdTotal.TotalMilliseconds,8:0} ms");
         Console.WriteLine($"  warm run                {r.WarmTotal.TotalMilliseconds,8:0} ms (cells' own code {r.WarmExecute.TotalMilliseconds:0.0} ms, Roslyn compile+emit {r.WarmCompile.TotalMilliseconds:0} ms)");

@@ -135,11 +135,12 @@ public static class NotebookReport
         }
         else
         {
-            var root = SafeRoot();
+            // Shown relative to the workbook the notebook belongs to (the folder above notebooks/) when they lie in it.
+            var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(run.Notebook.Path)));
             sb.Append("<table><thead><tr><th>file</th><th>bytes</th><th>SHA-256</th></tr></thead><tbody>");
             foreach (var f in p.Files)
             {
-                var shown = root != null && f.Path.StartsWith(root, StringComparison.Ordinal) ? Path.GetRelativePath(root, f.Path) : f.Path;
+                var shown = root != null && f.Path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(root, f.Path) : f.Path;
                 sb.Append($"<tr><td><code>{Enc(shown)}</code></td><td class=\"num\">{f.Bytes.ToString("N0", CultureInfo.InvariantCulture)}</td><td><code>{f.Sha256}</code></td></tr>");
             }
             sb.Append("</tbody></table>");
@@ -149,11 +150,6 @@ public static class NotebookReport
     }
 
     private static bool UsesPlotly(StringBuilder body) => body.ToString().Contains("Plotly.newPlot", StringComparison.Ordinal);
-
-    private static string? SafeRoot()
-    {
-        try { return WorkbookPaths.Root(); } catch (DirectoryNotFoundException) { return null; }
-    }
 
     internal static string ShortCommit(Provenance p) =>
         (p.Commit.Length > 10 ? p.Commit[..10] : p.Commit) + (p.Dirty ? "+" : "");

@@ -30,7 +30,7 @@ public sealed partial class NotebookRunner
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        using var lineage = DataLineage.BeginScope();
+        using var lineage = DataLineageCollector.Begin();
         var shown = DisplayPath(path);
         Notebook notebook;
         try
@@ -270,7 +270,7 @@ public sealed partial class NotebookRunner
     [GeneratedRegex(@"^\s*#r\s+""[^""]*Workbook\.Lib\.dll""\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex LibraryReference();
 
-    [GeneratedRegex(@"\bWorkbook\.(Reports|Notebooks|SearchLogs|Products|AutoML|Data)\b|\bWorkbookPaths\b")]
+    [GeneratedRegex(@"\bWorkbook\.(Reports|Notebooks|SearchLogs|Products|AutoML|Data)\b")]
     private static partial Regex UsesLibrary();
 
     [GeneratedRegex(@"\.cell(\d+)\.csx$")]

@@ -28,25 +28,44 @@ public class ProvenanceTests
     [Fact]
     public void Capture_lists_a_file_deleted_since_it_was_read_instead_of_failing()
     {
-        using var scope = Workbook.Reports.DataLineage.BeginScope();
         var path = Path.GetTempFileName();
-        Workbook.Reports.DataLineage.Record(path);
         File.Delete(path);
-        var provenance = Workbook.Reports.Provenance.Capture();
+        var provenance = Workbook.Reports.Provenance.Capture([path]);
         var hash = Assert.Single(provenance.Files);
         Assert.Equal(Workbook.Reports.FileHash.Deleted, hash.Sha256);
         Assert.Equal(-1, hash.Bytes);
     }
 
+}
+
+public class DataLineageTests
+{
     [Fact]
-    public void Lineage_records_each_file_once_as_an_absolute_path()
+    public void A_collector_records_each_file_once_as_an_absolute_path()
     {
-        using var scope = Workbook.Reports.DataLineage.BeginScope();
+        using var scope = Workbook.Notebooks.DataLineageCollector.Begin();
         Workbook.Reports.DataLineage.Record("data/x.csv");
         Workbook.Reports.DataLineage.Record("data/x.csv");
         var recorded = Assert.Single(scope.Files);
         Assert.True(Path.IsPathRooted(recorded) && recorded.EndsWith("x.csv"));
-        Assert.Contains(recorded, Workbook.Reports.DataLineage.Recorded());
+    }
+
+    [Fact]
+    public async Task Two_runs_in_one_process_see_only_their_own_reads()
+    {
+        Workbook.Reports.DataLineage.Record("outside-any-run.csv");
+        using var gate = new Barrier(2);
+        async Task<IReadOnlyList<string>> Run(string file) => await Task.Run(() =>
+        {
+            using var scope = Workbook.Notebooks.DataLineageCollector.Begin();
+            gate.SignalAndWait(); // both collectors open at once
+            Workbook.Reports.DataLineage.Record(file);
+            gate.SignalAndWait();
+            return scope.Files;
+        });
+        var (a, b) = (Run("a.csv"), Run("b.csv"));
+        Assert.EndsWith("a.csv", Assert.Single(await a));
+        Assert.EndsWith("b.csv", Assert.Single(await b));
     }
 }
 

@@ -81,12 +81,6 @@ public static class AutoMLBenchmark
                 randomBest is { } cpuTarget ? Leaderboard.CpuTimeToReach(s.Trials, cpuTarget) : null, Beat(s.Trials, false), Beat(s.Trials, true), bestTest,
                 TestOf(selection.Parameters), selection.Reason, best?.ParamsJson));
         }
-        return new AutoMLBenchmarkResult(trainable.Task, budgetSeconds, defaultTest, rows, Load(), Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
-    }
-
-    private static string Load()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Trim(); }
-        catch (IOException) { return "unknown"; }
+        return new AutoMLBenchmarkResult(trainable.Task, budgetSeconds, defaultTest, rows, MachineLoad.Now(), CpuStopwatch.ProcessTime().TotalSeconds);
     }
 }

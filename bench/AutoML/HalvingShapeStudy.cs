@@ -118,7 +118,7 @@ public static class HalvingShapeStudy
     /// configuration asked again at the same budget is told its earlier result and costs nothing; a failed measurement
     /// (NaN) is told as a failed trial.
     /// </summary>
-    public static ReplayedRun Replay(IReadOnlyList<BudgetGridCell> grid, ITuner tuner, double budgetSeconds)
+    internal static ReplayedRun Replay(IReadOnlyList<BudgetGridCell> grid, ITuner tuner, double budgetSeconds)
     {
         // Two samples may land on the same configuration: it has one measurement per budget.
         var lookup = grid.GroupBy(c => (c.ParamsJson, Key(c.Budget))).ToDictionary(g => g.Key, g => g.First());
@@ -146,7 +146,7 @@ public static class HalvingShapeStudy
         return new ReplayedRun(trials, false);
     }
 
-    public static SuccessiveHalvingTuner Tuner(HalvingShape shape, ITrainable trainable, int seed) =>
+    internal static SuccessiveHalvingTuner Tuner(HalvingShape shape, ITrainable trainable, int seed) =>
         TunerFactory.CreateHalving(trainable.Space, seed, trainable.Defaults, shape);
 
     /// <summary>Halving's time to reach random search's best over random's time to it, per shape (null: not reached within the grid).</summary>

@@ -33,23 +33,23 @@ public static class RunnerBenchmark
     }
 
     /// <summary>Runs the synthetic notebook <paramref name="repeats"/> times; the first run is cold, the others warm.</summary>
-    public static async Task<Result> MeasureAsync(int cells = 50, int repeats = 4, CancellationToken ct = default)
+    public static async Task<Result> MeasureAsync(string libraryDll, int cells = 50, int repeats = 4, CancellationToken ct = default)
     {
         var dir = Path.Combine(Path.GetTempPath(), "wb-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         try
         {
             var path = Path.Combine(dir, "bench.dib");
-            File.WriteAllText(path, SyntheticNotebook(cells, Path.Combine(WorkbookPaths.Root(), "lib", "bin", "Workbook.Lib.dll")));
+            File.WriteAllText(path, SyntheticNotebook(cells, libraryDll));
             TimeSpan cold = default, total = default, execute = default, compile = default, cpu = default;
             for (var r = 0; r < repeats; r++)
             {
-                var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+                var cpuClock = CpuStopwatch.StartNew();
                 var clock = Stopwatch.StartNew();
                 var run = await new NotebookRunner().RunAsync(path, ct);
                 NotebookReport.Render(run);
                 clock.Stop();
-                var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpuStart;
+                var cpuUsed = cpuClock.Elapsed;
                 if (run.Failed) throw new InvalidOperationException("benchmark notebook failed: " + string.Join("; ", run.Errors));
                 var code = run.Cells.Where(c => c.Cell.Kind == CellKind.CSharp).Skip(1).ToList(); // the #r cell is not trivial
                 var setup = run.Cells.Where(c => c.Cell.Kind == CellKind.CSharp).Take(1).Sum(c => c.Duration.Ticks);

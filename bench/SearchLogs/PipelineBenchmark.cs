@@ -39,11 +39,11 @@ public static class PipelineBenchmark
         var bulkDb = Path.Combine(workFolder, "bulk.db");
         DeleteDb(bulkDb);
         PeakMemory.Reset();
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = CpuStopwatch.StartNew();
         sw.Restart();
         BulkLoad(folder, bulkDb);
         var bulk = sw.Elapsed.TotalSeconds;
-        var bulkCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var bulkCpu = cpu.Elapsed.TotalSeconds;
         var bulkPeak = PeakMemory.Read();
         DeleteDb(bulkDb);
         progress?.Invoke($"{requests:N0} requests: plain bulk load {bulk:0.0} s ({bulkCpu:0.0} s CPU)");
@@ -53,11 +53,11 @@ public static class PipelineBenchmark
         // Hand the bulk load's memory back first, or the pipeline's peak would include what the GC kept from it.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         PeakMemory.Reset();
-        cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        cpu = CpuStopwatch.StartNew();
         sw.Restart();
         var summary = SearchLogPipeline.RunAsync(new PipelineOptions { InputFolder = folder, Database = db, MaxParallel = sequential ? 1 : 4 }).GetAwaiter().GetResult();
         var pipeline = sw.Elapsed.TotalSeconds;
-        var pipelineCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var pipelineCpu = cpu.Elapsed.TotalSeconds;
         var pipelinePeak = PeakMemory.Read();
         DeleteDb(db);
         progress?.Invoke($"{requests:N0} requests: pipeline {pipeline:0.0} s ({pipelineCpu:0.0} s CPU; {(summary.Succeeded ? "ok" : summary.Error)})");
@@ -67,7 +67,7 @@ public static class PipelineBenchmark
         foreach (var t in summary.Tasks) progress?.Invoke($"    {t.Task,-18} {t.Elapsed.TotalSeconds,7:0.0} s {t.ProcessCpu.TotalSeconds,7:0.0} s CPU{(sequential ? "" : " (overlapping)")}");
 
         return new PipelineBenchResult(requests, logs.RequestRows, logs.ClickRows, generate, bulk, pipeline, bulkPeak, pipelinePeak,
-            summary.Succeeded, File.ReadAllText("/proc/loadavg").Split(' ')[0], bulkCpu, pipelineCpu);
+            summary.Succeeded, MachineLoad.OneMinute(), bulkCpu, pipelineCpu);
     }
 
     private static GeneratedLogs Generate(string folder, long requests)

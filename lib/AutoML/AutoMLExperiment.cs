@@ -101,7 +101,7 @@ public sealed class AutoMLExperiment(ExperimentStore store, ITrainable trainable
         store.StartTrial(experimentId, number, request.Parameters, request.Budget);
         var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = CpuStopwatch.StartNew();
         using var budgetCut = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         budgetCut.CancelAfter(TimeSpan.FromSeconds(Math.Min(remainingSeconds, int.MaxValue / 1000.0)));
         TrialMetrics? metrics = null;
@@ -119,7 +119,7 @@ public sealed class AutoMLExperiment(ExperimentStore store, ITrainable trainable
                 status = TrialStatus.Completed;
                 // One trial runs at a time, so the process's CPU time over the trial is the trial's.
                 metrics = metrics with { Values = new Dictionary<string, double>(metrics.Values)
-                    { [Leaderboard.CpuSecondsMetric] = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds } };
+                    { [Leaderboard.CpuSecondsMetric] = cpu.Elapsed.TotalSeconds } };
             }
         }
         catch (OperationCanceledException) when (budgetCut.IsCancellationRequested)

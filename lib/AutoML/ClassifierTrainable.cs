@@ -157,7 +157,9 @@ public sealed class ClassifierTrainable : ITrainable, IPairedValidation
     /// Per-product hierarchical F1 counts of a full-budget configuration on the cross-fitted validation products, in a
     /// fixed order, for paired comparisons; evaluates the configuration if this process has not yet.
     /// </summary>
-    public IReadOnlyList<F1Counts> ValidationCounts(ParameterSet parameters, CancellationToken cancellation)
+    IReadOnlyList<F1Counts> IPairedValidation.ValidationCounts(ParameterSet parameters, CancellationToken cancellation) => ValidationCounts(parameters, cancellation);
+
+    internal IReadOnlyList<F1Counts> ValidationCounts(ParameterSet parameters, CancellationToken cancellation)
     {
         if (_options.Folds > 1) throw new InvalidOperationException("Paired validation counts exist for the fixed validation split only.");
         if (!_validationCounts.TryGetValue(parameters.Json, out var counts))
@@ -190,7 +192,8 @@ public sealed class ClassifierTrainable : ITrainable, IPairedValidation
         {
             ["split_seed"] = _options.SplitSeed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["data_sha256"] = FileHash.Of(_catalog.DataPath).Sha256,
-            ["data_path"] = _catalog.DataPath,
+            ["data_path"] = Path.GetFullPath(_catalog.DataPath),
+            ["labels_path"] = Path.GetFullPath(_catalog.LabelInfoPath),
             ["automl_params"] = parameters.Json,
         }).Save(modelPath);
         return metrics;

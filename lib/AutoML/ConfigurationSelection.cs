@@ -1,7 +1,7 @@
 namespace Workbook.AutoML;
 
 /// <summary>A trainable whose full-budget configurations can be compared product by product on the same validation data.</summary>
-public interface IPairedValidation
+internal interface IPairedValidation
 {
     IReadOnlyList<F1Counts> ValidationCounts(ParameterSet parameters, CancellationToken cancellation);
 }

@@ -1,7 +1,7 @@
 namespace Workbook.AutoML;
 
 /// <summary>Seeded k-fold partitions of <c>0..n-1</c>: every index is in exactly one test fold.</summary>
-public static class CrossValidation
+internal static class CrossValidation
 {
     public static IEnumerable<(int[] Train, int[] Test)> Folds(int n, int k, int seed)
     {

@@ -19,8 +19,6 @@ public sealed class ExperimentStore : IDisposable
     private readonly SqliteConnection _db;
     public string Path { get; }
 
-    public static string DefaultPath => WorkbookPaths.Data("experiments.db");
-
     private ExperimentStore(string path, SqliteConnection db)
     {
         Path = path;
@@ -35,9 +33,9 @@ public sealed class ExperimentStore : IDisposable
         return Open(path);
     }
 
-    public static ExperimentStore Open(string? path = null)
+    public static ExperimentStore Open(string path)
     {
-        path = System.IO.Path.GetFullPath(path ?? DefaultPath);
+        path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
@@ -51,7 +49,7 @@ public sealed class ExperimentStore : IDisposable
         {
             db.Dispose();
             throw new ExperimentStoreException($"{path} is not a readable experiment store (SQLite error {e.SqliteErrorCode}: {e.Message}). " +
-                                               "Move it aside or pass another --store.", e);
+                                               "Move it aside or use another store.", e);
         }
         catch
         {
@@ -73,7 +71,7 @@ public sealed class ExperimentStore : IDisposable
         }
         if (appId != ApplicationId)
             throw new ExperimentStoreException($"{Path} is not a workbook experiment store (application_id 0x{appId:X8}, expected 0x{ApplicationId:X8}); " +
-                                               "it belongs to another application. Pass another --store.");
+                                               "it belongs to another application.");
         if (version > SchemaVersion)
             throw new ExperimentStoreException($"{Path} has schema version {version}, newer than this code's {SchemaVersion}. Update the workbook.");
         if (version < 1)
@@ -177,7 +175,7 @@ public sealed class ExperimentStore : IDisposable
     }
 
     public ExperimentRecord Get(string name) =>
-        Find(name) ?? throw new ExperimentStoreException($"No experiment named '{name}' in {Path}. `automl list` shows the stored ones.");
+        Find(name) ?? throw new ExperimentStoreException($"No experiment named '{name}' in {Path}.");
 
     public IReadOnlyList<ExperimentRecord> List()
     {

@@ -6,8 +6,6 @@ namespace Workbook.AutoML;
 /// <summary>The tuned model's file and its lineage beside it (both written atomically).</summary>
 public static class ModelFiles
 {
-    public static string DefaultModelPath(string experiment) => WorkbookPaths.Data("models", "automl", experiment + ".model");
-
     public static string LineagePath(string modelPath) => modelPath + ".lineage.json";
 
     /// <summary>
@@ -15,7 +13,7 @@ public static class ModelFiles
     /// best does not convincingly beat it) on all training data, saves the model, and writes its lineage (experiment,
     /// trial, parameters, why it was selected, metrics, data hash, commit, input file hashes) next to it.
     /// </summary>
-    public static ModelLineage RefitBest(ExperimentStore store, string experimentName, ITrainable trainable, string? modelPath = null,
+    public static ModelLineage RefitBest(ExperimentStore store, string experimentName, ITrainable trainable, string modelPath,
         CancellationToken cancellation = default)
     {
         var experiment = store.Get(experimentName);
@@ -24,16 +22,25 @@ public static class ModelFiles
         var selection = ConfigurationSelection.Choose(trainable, trials, cancellation);
         // The trial that evaluated the selected configuration (the default may not have been one).
         var trial = Leaderboard.Rank(trials).FirstOrDefault(t => t.ParamsJson == selection.Parameters.Json);
-        modelPath = Path.GetFullPath(modelPath ?? DefaultModelPath(experimentName));
+        modelPath = Path.GetFullPath(modelPath);
         var test = trainable.FitFinalAndSave(selection.Parameters, modelPath, cancellation);
         var lineage = new ModelLineage(experimentName, experiment.Definition.Task, experiment.Definition.Tuner, experiment.Definition.Seed,
             trial?.Number, selection.Reason, JsonDocument.Parse(selection.Parameters.Json).RootElement,
             trial?.Metrics is { } m ? Flatten(m) : new Dictionary<string, double>(), Flatten(test), experiment.Definition.DataHash,
-            experiment.Definition.CodeVersion, Provenance.Capture(), store.Path);
+            experiment.Definition.CodeVersion, Provenance.Capture(DataFiles(experiment.Definition.DataPath)), store.Path);
         AtomicFile.WriteAllText(LineagePath(modelPath), JsonSerializer.Serialize(lineage, new JsonSerializerOptions { WriteIndented = true }));
         store.SetModelPath(experiment.Id, modelPath);
         return lineage;
     }
+
+    /// <summary>
+    /// The experiment's data: every file of a folder (a catalogue's data and labels), the file itself, or nothing when
+    /// the path names no file (a synthetic task).
+    /// </summary>
+    internal static IReadOnlyList<string> DataFiles(string dataPath) =>
+        Directory.Exists(dataPath)
+            ? Directory.GetFiles(dataPath, "*", SearchOption.AllDirectories).Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToList()
+            : File.Exists(dataPath) ? [Path.GetFullPath(dataPath)] : [];
 
     private static Dictionary<string, double> Flatten(TrialMetrics m) =>
         m.Values.Append(new KeyValuePair<string, double>("objective", m.Objective)).ToDictionary();

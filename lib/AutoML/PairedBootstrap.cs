@@ -4,7 +4,7 @@ namespace Workbook.AutoML;
 /// One scored item's contribution to a micro-averaged F1 (hierarchical F1 counts the label closures):
 /// true positives, predicted labels, gold labels.
 /// </summary>
-public readonly record struct F1Counts(int TruePositives, int Predicted, int Gold)
+internal readonly record struct F1Counts(int TruePositives, int Predicted, int Gold)
 {
     public static double F1(ReadOnlySpan<F1Counts> items)
     {
@@ -24,7 +24,7 @@ public readonly record struct F1Counts(int TruePositives, int Predicted, int Gol
 /// candidate wins. Two configurations scored on the same validation products differ by much less noise than either
 /// score alone, so this is what tells a real improvement from a lucky validation draw.
 /// </summary>
-public static class PairedBootstrap
+internal static class PairedBootstrap
 {
     /// <summary>Share of resamples where <paramref name="candidate"/> scores above <paramref name="incumbent"/> (ties count half).</summary>
     public static double ProbabilityBetter(IReadOnlyList<F1Counts> candidate, IReadOnlyList<F1Counts> incumbent, int resamples = 1000, int seed = 1)

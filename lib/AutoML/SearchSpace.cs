@@ -166,7 +166,7 @@ public abstract record Parameter(string Name, Condition? When)
     protected abstract JsonObject Details();
 }
 
-public sealed record FloatParameter(string Name, double Low, double High, bool Log, double Init, Condition? When) : Parameter(Name, When)
+internal sealed record FloatParameter(string Name, double Low, double High, bool Log, double Init, Condition? When) : Parameter(Name, When)
 {
     public override object InitialValue => Init;
 
@@ -194,7 +194,7 @@ public sealed record FloatParameter(string Name, double Low, double High, bool L
     protected override JsonObject Details() => new() { ["type"] = "float", ["low"] = Low, ["high"] = High, ["log"] = Log, ["init"] = Init };
 }
 
-public sealed record IntParameter(string Name, long Low, long High, bool Log, long Init, Condition? When) : Parameter(Name, When)
+internal sealed record IntParameter(string Name, long Low, long High, bool Log, long Init, Condition? When) : Parameter(Name, When)
 {
     public override object InitialValue => Init;
 
@@ -224,7 +224,7 @@ public sealed record IntParameter(string Name, long Low, long High, bool Log, lo
     protected override JsonObject Details() => new() { ["type"] = "int", ["low"] = Low, ["high"] = High, ["log"] = Log, ["init"] = Init };
 }
 
-public sealed record ChoiceParameter(string Name, string[] Options, string Init, Condition? When) : Parameter(Name, When)
+internal sealed record ChoiceParameter(string Name, string[] Options, string Init, Condition? When) : Parameter(Name, When)
 {
     public override object InitialValue => Init;
 

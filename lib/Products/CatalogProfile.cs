@@ -22,7 +22,7 @@ public sealed record CatalogProfile(
             var used = labels.Select(l => counts[l]).Where(c => c > 0).OrderByDescending(c => c).ToList();
             var perLevel = products.Count(p => p.Labels.Any(l => tree.Level(l) == level));
             return new LevelProfile(level, labels.Count, used.Count, used.FirstOrDefault(), perLevel == 0 ? 0 : used.FirstOrDefault() / (double)perLevel,
-                used.Count == 0 ? 0 : used[used.Count / 2], used.Count(c => c == 1));
+                Median.Lower(used), used.Count(c => c == 1));
         }).ToList();
         var prices = catalog.Products.Where(p => p.Price.HasValue).Select(p => p.Price!.Value).Order().ToList();
         var languages = catalog.Products.Select(p => LanguageGuess.Of(p.Name + " " + p.Description)).GroupBy(l => l)
@@ -30,12 +30,12 @@ public sealed record CatalogProfile(
         return new CatalogProfile(name, catalog.Products.Count, tree.Count, tree.Depth,
             products.Count == 0 ? 0 : products.Average(p => p.Labels.Count),
             products.Count == 0 ? 0 : products.Count(p => p.Labels.Count(l => tree.Level(l) == 1) > 1 || p.Labels.Count(l => tree.Level(l) == 2) > 1) / (double)products.Count,
-            levels, Median(catalog.Products.Select(p => (double)p.Name.Length)), Median(catalog.Products.Select(p => (double)p.Description.Length)),
+            levels, Median.Of(catalog.Products.Select(p => (double)p.Name.Length)), Median.Of(catalog.Products.Select(p => (double)p.Description.Length)),
             languages, catalog.Products.Select(p => p.Brand).Where(b => b.Length > 0).Distinct().Count(),
             catalog.Products.Count(p => p.Brand.Length > 0) / (double)Math.Max(1, catalog.Products.Count),
             catalog.Products.Select(p => p.Shop).Where(s => s.Length > 0).Distinct().Count(),
             prices.Count / (double)Math.Max(1, catalog.Products.Count),
-            prices.Count == 0 ? null : prices[prices.Count / 2], prices.Count == 0 ? null : prices[(int)(prices.Count * 0.95)]);
+            prices.Count == 0 ? null : Median.Of(prices), prices.Count == 0 ? null : prices[(int)(prices.Count * 0.95)]);
     }
 
     /// <summary>Products per label (index = label).</summary>
@@ -46,19 +46,13 @@ public sealed record CatalogProfile(
             foreach (var l in p.Labels) counts[l]++;
         return counts;
     }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count == 0 ? 0 : v[v.Count / 2];
-    }
 }
 
 /// <summary>
 /// A rough language guess from stop words and script (the original catalogue mixes German, English, Russian and
 /// some Italian, French, Spanish); good enough to profile a catalogue, not to route text.
 /// </summary>
-public static class LanguageGuess
+internal static class LanguageGuess
 {
     private static readonly Dictionary<string, HashSet<string>> StopWords = new()
     {

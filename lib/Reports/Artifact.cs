@@ -9,7 +9,7 @@ namespace Workbook.Reports;
 /// notebook, which then only narrates it. Records of the library's own types read back typed; anything else reads as
 /// rows of JSON objects or straight into a <see cref="Table"/>.
 /// </summary>
-public static class Artifact
+internal static class Artifact
 {
     private static readonly JsonSerializerOptions Options = new()
     {

@@ -1,54 +1,26 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Workbook.Reports;
 
 /// <summary>
-/// The data files a run has read. Every loader in the lib calls <see cref="Record"/> when it opens an input, so a
-/// report can list the SHA-256 of exactly what it used without the notebook author listing files by hand.
-/// Records go to the innermost <see cref="BeginScope"/> of the current async flow (one per notebook run, so
-/// concurrent runs do not mix), and always to the process-wide list.
+/// Announces every data file a loader opens, so whoever runs the code (the notebook runner) can list exactly what a
+/// run read without the author listing files by hand. The library keeps no list: it publishes one "Read" event with
+/// the file's full path on the <see cref="DiagnosticListener"/> named <see cref="ListenerName"/>, and a subscriber
+/// collects what concerns it. With no subscriber a read costs one check.
 /// </summary>
-public static class DataLineage
+internal static class DataLineage
 {
-    private static readonly ConcurrentDictionary<string, byte> Process = new(StringComparer.Ordinal);
-    private static readonly AsyncLocal<Scope?> Current = new();
+    /// <summary>The listener's name; subscribers find it through <see cref="DiagnosticListener.AllListeners"/>.</summary>
+    public const string ListenerName = "Workbook.DataLineage";
 
-    /// <summary>Notes that <paramref name="path"/> was read (idempotent; the path is made absolute).</summary>
+    /// <summary>The event's name; its payload is the full path of the file read (a string).</summary>
+    public const string ReadEvent = "Read";
+
+    private static readonly DiagnosticListener Source = new(ListenerName);
+
+    /// <summary>Announces that <paramref name="path"/> was read (made absolute).</summary>
     public static void Record(string path)
     {
-        var full = Path.GetFullPath(path);
-        Process.TryAdd(full, 0);
-        for (var s = Current.Value; s != null; s = s.Parent)
-            s.Add(full);
-    }
-
-    /// <summary>Every file recorded in this process, sorted.</summary>
-    public static IReadOnlyList<string> Recorded() => Process.Keys.Order(StringComparer.Ordinal).ToList();
-
-    /// <summary>The files read by the current flow: its innermost scope's, or the whole process's outside any scope.</summary>
-    public static IReadOnlyList<string> ReadSoFar() => Current.Value?.Files ?? Recorded();
-
-    /// <summary>Starts collecting the files read by the current async flow until the scope is disposed.</summary>
-    public static Scope BeginScope()
-    {
-        var scope = new Scope(Current.Value);
-        Current.Value = scope;
-        return scope;
-    }
-
-    public sealed class Scope : IDisposable
-    {
-        private readonly ConcurrentDictionary<string, byte> _files = new(StringComparer.Ordinal);
-        internal Scope? Parent { get; }
-        internal Scope(Scope? parent) => Parent = parent;
-        internal void Add(string path) => _files.TryAdd(path, 0);
-
-        /// <summary>The files recorded in this scope, sorted.</summary>
-        public IReadOnlyList<string> Files => _files.Keys.Order(StringComparer.Ordinal).ToList();
-
-        public void Dispose()
-        {
-            if (Current.Value == this) Current.Value = Parent;
-        }
+        if (Source.IsEnabled(ReadEvent)) Source.Write(ReadEvent, Path.GetFullPath(path));
     }
 }

@@ -7,29 +7,26 @@ namespace Workbook.Reports;
 public sealed record Provenance(string Commit, bool Dirty, DateTimeOffset CreatedUtc, IReadOnlyList<FileHash> Files)
 {
     /// <summary>
-    /// The current commit and the hashes of <paramref name="files"/>, or of what this flow has read so far
-    /// (<see cref="DataLineage.ReadSoFar"/>). A file deleted since it was read is listed as such, not dropped.
+    /// The current commit and the hashes of <paramref name="files"/> (the caller names what its result came from).
+    /// A file deleted since it was read is listed as such, not dropped.
     /// </summary>
-    public static Provenance Capture(IEnumerable<string>? files = null)
+    public static Provenance Capture(IEnumerable<string> files)
     {
         var (commit, dirty) = GitState();
-        var hashes = (files ?? DataLineage.ReadSoFar()).Select(FileHash.OfIfPresent).ToList();
+        var hashes = files.Select(FileHash.OfIfPresent).ToList();
         return new Provenance(commit, dirty, DateTimeOffset.UtcNow, hashes);
     }
 
-    /// <summary>HEAD's hash and whether tracked files differ from it; ("unknown", false) outside a git checkout.</summary>
-    public static (string Commit, bool Dirty) GitState()
+    /// <summary>
+    /// HEAD's hash and whether tracked files differ from it, for the checkout holding <paramref name="directory"/>
+    /// (default: the current directory; git looks upward from it); ("unknown", false) outside a git checkout.
+    /// </summary>
+    public static (string Commit, bool Dirty) GitState(string? directory = null)
     {
-        var root = SafeRoot();
-        var head = Git(root, "rev-parse HEAD");
+        var head = Git(directory, "rev-parse HEAD");
         if (head is null) return ("unknown", false);
-        var status = Git(root, "status --porcelain --untracked-files=no");
+        var status = Git(directory, "status --porcelain --untracked-files=no");
         return (head, !string.IsNullOrWhiteSpace(status));
-    }
-
-    private static string? SafeRoot()
-    {
-        try { return WorkbookPaths.Root(); } catch (DirectoryNotFoundException) { return null; }
     }
 
     private static string? Git(string? workingDirectory, string arguments)

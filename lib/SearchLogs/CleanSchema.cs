@@ -1,11 +1,11 @@
 namespace Workbook.SearchLogs;
 
 /// <summary>Portable column types; each backend spells them in <see cref="SqlDialect"/>.</summary>
-public enum ColumnType { Text, BigInt, Int, Real }
+internal enum ColumnType { Text, BigInt, Int, Real }
 
-public sealed record Column(string Name, ColumnType Type, bool Nullable = false);
+internal sealed record Column(string Name, ColumnType Type, bool Nullable = false);
 
-public sealed record TableSchema(string Name, IReadOnlyList<Column> Columns)
+internal sealed record TableSchema(string Name, IReadOnlyList<Column> Columns)
 {
     public IEnumerable<string> ColumnNames => Columns.Select(c => c.Name);
     public int Ordinal(string column) => Columns.Select((c, i) => (c, i)).First(x => x.c.Name == column).i;
@@ -22,7 +22,7 @@ public sealed record TableSchema(string Name, IReadOnlyList<Column> Columns)
 /// <c>ts_unix_ms</c> the same instant as Unix milliseconds for arithmetic.
 /// <c>line_number</c> is the 1-based physical line of the source CSV where the record starts (the header is line 1).
 /// </summary>
-public static class CleanSchema
+internal static class CleanSchema
 {
     public const string RequestTable = "clean_search_request";
     public const string ClickTable = "clean_search_result_interaction";
@@ -103,7 +103,7 @@ public static class CleanSchema
 }
 
 /// <summary>Values of <c>rejected_rows.reason</c>.</summary>
-public static class RejectReason
+internal static class RejectReason
 {
     public const string MalformedLine = "malformed_line";           // wrong number of fields, bad quoting
     public const string InvalidUtf8 = "invalid_utf8";               // bytes that are not UTF-8 (shown as U+FFFD)

@@ -8,7 +8,7 @@ namespace Workbook.SearchLogs;
 /// the UTC form the clean tables store. A timestamp without an offset is rejected: its instant is unknown.
 /// Hand-written because it runs once per row (tens of millions of times in the benchmark).
 /// </summary>
-public static class LogTimestamp
+internal static class LogTimestamp
 {
     /// <summary>Null when <paramref name="text"/> parses; otherwise why not.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -8,7 +8,7 @@ namespace Workbook.SearchLogs;
 /// Queries in these logs were lower-cased after the damage ("cinã©ma"), so a lower-cased lead character
 /// (ã â ä å for Ã Â Ä Å) followed by a continuation character is repaired too.
 /// </summary>
-public static class Mojibake
+internal static class Mojibake
 {
     // CP1252 0x80..0x9F; undefined slots keep the Latin-1 control character that a Latin-1 decoder produces.
     private const string Cp1252High = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";

@@ -31,7 +31,7 @@ public sealed record NormalizedQuery(string Text, QueryKind Kind, bool MojibakeR
 /// between digits, and collapses whitespace. E-mails and URLs keep their punctuation (it is their content);
 /// non-text queries keep their trimmed lower-cased text so they stay inspectable.
 /// </summary>
-public static partial class QueryNormalizer
+internal static partial class QueryNormalizer
 {
     public static NormalizedQuery Normalize(string? raw)
     {

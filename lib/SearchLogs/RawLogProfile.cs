@@ -82,8 +82,8 @@ public sealed partial class RawLogProfile
                 var chosen = copies.Where(c => c.TsMs <= first).MaxBy(c => c.TsMs) ?? copies.MinBy(c => c.TsMs)!;
                 anchored = chosen.Ts;
                 delay = (first - chosen.TsMs!.Value) / 1000.0;
-                var rest = copies.Where(c => c != chosen).Select(c => Math.Abs(first - c.TsMs!.Value) / 86_400_000.0).Order().ToList();
-                others = rest[rest.Count / 2];
+                var rest = copies.Where(c => c != chosen).Select(c => Math.Abs(first - c.TsMs!.Value) / 86_400_000.0).ToList();
+                others = Median.Of(rest, double.NaN);
             }
             return new DuplicateRequestGroup(g.Key, copies.Count, string.Join(" ", differ), clicks.Count,
                 string.Join(" | ", copies.Select(c => c.Ts)), anchored, delay, others);

@@ -6,7 +6,7 @@ using Workbook.Reports;
 namespace Workbook.SearchLogs;
 
 /// <summary>A problem with a whole file (missing file or column, wrong header, broken framing): the run stops.</summary>
-public sealed class SearchLogFormatException(string file, long line, string? field, string message)
+internal sealed class SearchLogFormatException(string file, long line, string? field, string message)
     : Exception($"{file}, line {line}{(field == null ? "" : $", field '{field}'")}: {message}")
 {
     public string File { get; } = file;
@@ -15,7 +15,7 @@ public sealed class SearchLogFormatException(string file, long line, string? fie
 }
 
 /// <summary>One of the two raw logs: its <c>source_table</c> name, file name and the columns it must have.</summary>
-public sealed record RawLogSource(string Name, string FileName, IReadOnlyList<string> Columns)
+internal sealed record RawLogSource(string Name, string FileName, IReadOnlyList<string> Columns)
 {
     public static readonly RawLogSource Requests = new(CleanSchema.RequestSource, "search_request.csv",
         ["search_id", "search_query", "ts", "cuid", "total"]);
@@ -33,7 +33,7 @@ public sealed record RawLogSource(string Name, string FileName, IReadOnlyList<st
 /// column (a pandas index) is not required and not kept: it numbers rows of an earlier export, not events, and the
 /// line number identifies a row better.
 /// </summary>
-public sealed class RawLogReader : IDisposable
+internal sealed class RawLogReader : IDisposable
 {
     private readonly FileStream _stream;
     private byte[] _buffer = new byte[1 << 20];

@@ -7,14 +7,11 @@ namespace Workbook.SearchLogs;
 public enum DatabaseBackend { Sqlite, Postgres }
 
 /// <summary>
-/// Opens the search-log database: a SQLite file (default <c>data/search_logs.db</c>) or a PostgreSQL server when
+/// Opens the search-log database: a SQLite file or a PostgreSQL server when
 /// given an Npgsql connection string ("Host=...;Username=...;..."). Both hold the same tables (<see cref="CleanSchema"/>).
 /// </summary>
-public static class SearchLogDatabase
+internal static class SearchLogDatabase
 {
-    /// <summary>The default SQLite file, <c>data/search_logs.db</c> under the workbook root.</summary>
-    public static string DefaultPath => WorkbookPaths.Data("search_logs.db");
-
     /// <summary>PostgreSQL when the text looks like an Npgsql connection string or a postgres:// URI, else SQLite.</summary>
     public static DatabaseBackend BackendOf(string dbPathOrConnectionString)
     {
@@ -31,9 +28,10 @@ public static class SearchLogDatabase
     }
 
     /// <summary>An open connection; SQLite files and their folder are created when missing.</summary>
-    public static DbConnection Open(string? dbPathOrConnectionString = null)
+    public static DbConnection Open(string dbPathOrConnectionString)
     {
-        var target = string.IsNullOrWhiteSpace(dbPathOrConnectionString) ? DefaultPath : dbPathOrConnectionString;
+        ArgumentException.ThrowIfNullOrWhiteSpace(dbPathOrConnectionString);
+        var target = dbPathOrConnectionString;
         DbConnection connection = BackendOf(target) == DatabaseBackend.Postgres
             ? new NpgsqlConnection(ToNpgsql(target))
             : new SqliteConnection(SqliteConnectionString(target));

@@ -1,12 +1,11 @@
-using System.Buffers.Binary;
-using System.Numerics;
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Workbook.SearchLogs;
 
 /// <summary>
-/// A search_id as a 96-bit hash (two independent lanes, 64 + 32 bits): the cleaning rules group and join on it
+/// A search_id as a 96-bit hash (64 + 32 bits of XxHash128): the cleaning rules group and join on it
 /// without holding 10M strings. Two different ids share a key with probability about n²/2⁹⁷ (≈ 3e-15 for 20M ids).
 /// The write pass compares the full search_id of every duplicate request with the row it is merged into, so a
 /// collision there is detected rather than silently merged.
@@ -17,29 +16,11 @@ internal readonly struct SearchIdKey(ulong a, uint b) : IEquatable<SearchIdKey>,
     private readonly ulong _a = a;
     private readonly uint _b = b;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The low 96 bits of the id's XxHash128 (measured faster than the hand-written two-lane hash it replaced).</summary>
     public static SearchIdKey Of(ReadOnlySpan<char> id)
     {
-        var bytes = MemoryMarshal.AsBytes(id);
-        ulong a = 0x243F6A8885A308D3UL ^ (ulong)bytes.Length, b = 0x13198A2E03707344UL;
-        var i = 0;
-        for (; i + 8 <= bytes.Length; i += 8)
-        {
-            var v = BinaryPrimitives.ReadUInt64LittleEndian(bytes[i..]);
-            a = BitOperations.RotateLeft((a ^ v) * 0x87C37B91114253D5UL, 31) * 0x4CF5AD432745937FUL;
-            b = BitOperations.RotateLeft((b + v) * 0x9E3779B97F4A7C15UL, 27) ^ 0xC2B2AE3D27D4EB4FUL;
-        }
-        ulong tail = 0;
-        for (var k = 0; i < bytes.Length; i++, k += 8) tail |= (ulong)bytes[i] << k;
-        a = Finish(a ^ tail);
-        b = Finish(b + tail * 0x9E3779B97F4A7C15UL);
-        return new SearchIdKey(a, (uint)(b >> 32));
-    }
-
-    private static ulong Finish(ulong x)
-    {
-        x ^= x >> 33; x *= 0xFF51AFD7ED558CCDUL; x ^= x >> 33; x *= 0xC4CEB9FE1A85EC53UL; x ^= x >> 33;
-        return x;
+        var h = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(id));
+        return new SearchIdKey((ulong)h, (uint)(h >> 64));
     }
 
     public bool Equals(SearchIdKey o) => _a == o._a && _b == o._b;

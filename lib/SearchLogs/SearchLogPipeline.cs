@@ -13,8 +13,8 @@ public sealed record PipelineOptions
 {
     /// <summary>Folder holding <c>search_request.csv</c> and <c>search_result_interaction.csv</c>.</summary>
     public required string InputFolder { get; init; }
-    /// <summary>SQLite file path (default <c>data/search_logs.db</c>) or an Npgsql connection string.</summary>
-    public string Database { get; init; } = SearchLogDatabase.DefaultPath;
+    /// <summary>SQLite file path or an Npgsql connection string.</summary>
+    public required string Database { get; init; }
     public ILoggerFactory? LoggerFactory { get; init; }
     public int MaxParallel { get; init; } = 4;
     public int MaxRetries { get; init; } = 3;

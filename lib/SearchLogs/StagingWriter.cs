@@ -12,7 +12,7 @@ namespace Workbook.SearchLogs;
 /// every batch, PostgreSQL through binary COPY. Values are given in column order, then <see cref="EndRow"/>.
 /// Runs inside the caller's transaction, so a failed load leaves nothing behind.
 /// </summary>
-public abstract class StagingWriter : IDisposable
+internal abstract class StagingWriter : IDisposable
 {
     public long Rows { get; protected set; }
     /// <summary>Rows already handed to the database: the buffers of the values given for them may be reused.</summary>

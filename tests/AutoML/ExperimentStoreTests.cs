@@ -227,5 +227,18 @@ public sealed class ExperimentStoreTests : IDisposable
         Assert.Equal(model, store.Get("exp").ModelPath);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(model)!, "*.tmp"));
         Assert.Equal(QuadraticTrainable.Truth(t.Space.Parse(summary.Best.ParamsJson)), lineage.TestMetrics["objective"]);
+        // Its provenance names the experiment's data, not whatever else the process read: a synthetic task has none.
+        Assert.Empty(lineage.Provenance.Files);
+    }
+
+    [Fact]
+    public void An_experiments_data_is_its_file_or_every_file_of_its_folder()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "catalogue")).FullName;
+        File.WriteAllText(Path.Combine(folder, "label_info.csv"), "x");
+        File.WriteAllText(Path.Combine(folder, "data.csv"), "x");
+        Assert.Equal([Path.Combine(folder, "data.csv"), Path.Combine(folder, "label_info.csv")], ModelFiles.DataFiles(folder));
+        Assert.Equal([Path.Combine(folder, "data.csv")], ModelFiles.DataFiles(Path.Combine(folder, "data.csv")));
+        Assert.Empty(ModelFiles.DataFiles(Path.Combine(_dir, "no-such-data")));
     }
 }

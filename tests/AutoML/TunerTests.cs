@@ -51,8 +51,8 @@ public class TunerTests
     {
         // Median over seeds, so one lucky or unlucky seed cannot decide the test.
         var t = new SyntheticTrainable(new SyntheticOptions(Noise: 0.01));
-        double Median(string tuner) => Enumerable.Range(1, 5)
-            .Select(s => Drive(TunerFactory.Create(tuner, t.Space, s), t, 300, SyntheticTrainable.Truth).BestTruth).Order().ElementAt(2);
+        double Median(string tuner) => Workbook.Median.Of(Enumerable.Range(1, 5)
+            .Select(s => Drive(TunerFactory.Create(tuner, t.Space, s), t, 300, SyntheticTrainable.Truth).BestTruth));
         var cfo = Median("cfo");
         var random = Median("random");
         Assert.True(cfo > -0.05, $"cfo median best truth {cfo:F4}");

@@ -101,15 +101,19 @@ public class CleanLogReaderTests
     }
 
     [Fact]
-    public void Missing_database_or_tables_say_to_run_the_pipeline()
+    public void Missing_database_or_tables_say_what_is_missing_and_name_no_command()
     {
+        // The CLI adds the command to run (EnrichCliTests); the library only says what is wrong.
         var missing = Assert.Throws<CleanTablesMissingException>(() => CleanLogReader.Read("/nonexistent/folder/search_logs.db"));
-        Assert.Contains("pipeline run --input data/search-logs", missing.Message);
+        Assert.Contains("does not exist", missing.Message);
+        Assert.Contains("pipeline", missing.Message);
+        Assert.DoesNotContain("dotnet run", missing.Message);
         Assert.False(File.Exists("/nonexistent/folder/search_logs.db"));
 
         using var empty = new CleanDbFixture([], [], withTables: false);
         var noTables = Assert.Throws<CleanTablesMissingException>(() => CleanLogReader.Read(empty.Path));
         Assert.Contains("clean_search_request", noTables.Message);
-        Assert.Contains("pipeline run", noTables.Message);
+        Assert.Contains("pipeline has not run", noTables.Message);
+        Assert.DoesNotContain("dotnet run", noTables.Message);
     }
 }

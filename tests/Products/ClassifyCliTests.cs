@@ -9,15 +9,13 @@ public class ClassifyCliTests
     {
         using var tmp = ProductTestData.Temp();
         var folder = ProductTestData.Folder("flipkart-1050");
-        var data = Path.Combine(folder, "data.csv");
-        var labels = Path.Combine(folder, "label_info.csv");
         var model = tmp.File("flipkart.model");
 
-        var train = CliProcess.Run(["classify", "train", "--data", data, "--labels", labels, "--model", model, "--seed", "3"]);
+        var train = CliProcess.Run(["classify", "train", "--data", folder, "--model", model, "--seed", "3"]);
         Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
         Assert.Contains("hierarchical F1", train.Stdout);
 
-        var evaluate = CliProcess.Run(["classify", "evaluate", "--model", model, "--data", data, "--labels", labels]);
+        var evaluate = CliProcess.Run(["classify", "evaluate", "--model", model, "--data", folder]);
         Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
         Assert.Contains("held-out test part", evaluate.Stdout);
         Assert.Contains("micro F1", evaluate.Stdout);
@@ -25,7 +23,7 @@ public class ClassifyCliTests
         // Input without a labels column, as new products would come.
         var input = tmp.File("new.csv", "id,name,description,price,shop,brand\np1,Elegance Polyester Multicolor Abstract Eyelet Door Curtain,curtain for doors,899,flipkart,Elegance\np2,Sathiyas Cotton Bath Towel,\"bath towel, 3 pieces\",,flipkart,\n");
         var output = tmp.File("out.csv");
-        var predict = CliProcess.Run(["classify", "predict", "--model", model, "--input", input, "--output", output]);
+        var predict = CliProcess.Run(["classify", "predict", "--model", model, "--data", input, "--output", output]);
         Assert.True(predict.ExitCode == 0, predict.Stderr);
         var rows = File.ReadAllLines(output);
         Assert.Equal("id,labels,probabilities,top_labels,top_probabilities", rows[0]);
@@ -43,5 +41,16 @@ public class ClassifyCliTests
         var r = CliProcess.Run(["classify", "predict", "--model", model, "--input", input, "--output", tmp.File("o.csv")]);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("not a classifier model", r.Stderr);
+        Assert.Contains("classify train", r.Stderr); // the CLI names the command that makes a new one
+    }
+
+    [Fact]
+    public void The_old_data_file_and_labels_form_is_refused_with_the_folder_to_pass()
+    {
+        var folder = ProductTestData.Folder("flipkart-1050");
+        var r = CliProcess.Run(["classify", "evaluate", "--model", "unused.model", "--data", Path.Combine(folder, "data.csv"),
+            "--labels", Path.Combine(folder, "label_info.csv")]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"use --data {folder}", r.Stderr);
     }
 }

@@ -9,7 +9,7 @@ public class ProductCatalogTests
     [Fact]
     public void Flipkart_loads_clean_with_closed_label_paths_and_records_lineage()
     {
-        using var scope = DataLineage.BeginScope();
+        using var scope = Workbook.Notebooks.DataLineageCollector.Begin();
         var catalog = ProductCatalog.LoadFolder(ProductTestData.Folder("flipkart-1050"));
         Assert.Equal(1050, catalog.Products.Count);
         Assert.True(catalog.Issues.IsClean, catalog.Issues.ToString());

@@ -100,8 +100,8 @@ public class ProductScoringLoaderTests
     [Fact]
     public void The_shipped_file_loads_whole_and_is_recorded_in_lineage()
     {
-        using var scope = DataLineage.BeginScope();
-        var data = ProductScoringLoader.LoadDefault();
+        using var scope = Workbook.Notebooks.DataLineageCollector.Begin();
+        var data = ProductScoringLoader.Load(WorkbookPaths.Data("ranking", "product_scoring.csv"));
         Assert.Equal(10_000, data.Products.Count);
         Assert.Empty(data.Rejects);
         Assert.Equal(5_561, data.Products.Count(p => p.ViewsMissing));

@@ -19,7 +19,7 @@ public class RankCliTests
         using var csv = new TempCsv(string.Join('\n', rows) + "\n");
         var output = Path.Combine(csv.Dir, "out", "scores.csv");
 
-        var r = CliProcess.Run(["rank", "--input", csv.Path, "--output", output, "--score", "lower", "--seed", "3"]);
+        var r = CliProcess.Run(["rank", "--data", csv.Path, "--output", output, "--score", "lower", "--seed", "3"]);
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         Assert.Contains("rejects.csv", r.Stdout);
 
@@ -51,6 +51,7 @@ public class RankCliTests
     {
         using var csv = new TempCsv("product_id,category_id,cpc,clicks\n1,2,1.0,0.0\n");
         var output = Path.Combine(csv.Dir, "scores.csv");
+        // --input, the option's old name, still works (the CLI's data arguments are --data now).
         var r = CliProcess.Run(["rank", "--input", csv.Path, "--output", output]);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains(csv.Path, r.Stderr);

@@ -24,13 +24,13 @@ public class PipelineCliTests : IDisposable
     public void Run_prints_the_summary_and_exits_non_zero_on_a_structural_failure()
     {
         var input = PipelineFixture.Write(Directory.CreateDirectory(Path.Combine(_folder, "in")).FullName);
-        var ok = CliProcess.Run(["pipeline", "run", "--input", input, "--db", Db]);
+        var ok = CliProcess.Run(["pipeline", "run", "--data", input, "--db", Db]);
         Assert.Equal(0, ok.ExitCode);
         Assert.Contains("search_request: 13 rows in, 4 clean, 9 rejected", ok.Stdout);
         Assert.Contains("task=publish event=end", ok.Stdout);
 
         File.WriteAllText(Path.Combine(input, "search_request.csv"), ",search_id,search_query,cuid,total\n");
-        var bad = CliProcess.Run(["pipeline", "run", "--input", input, "--db", Db, "--quiet"]);
+        var bad = CliProcess.Run(["pipeline", "run", "--data", input, "--db", Db, "--quiet"]);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("search_request.csv, line 1, field 'ts': missing column 'ts'", bad.Stdout);
     }
@@ -44,7 +44,7 @@ public class PipelineCliTests : IDisposable
 
         var big = Directory.CreateDirectory(Path.Combine(_folder, "big")).FullName;
         MessyLogGenerator.Write(big, 300_000, seed: 3);
-        using var p = CliProcess.Start(["pipeline", "run", "--input", big, "--db", Db]);
+        using var p = CliProcess.Start(["pipeline", "run", "--data", big, "--db", Db]);
         string? line;
         var killedDuring = "";
         while ((line = await p.StandardOutput.ReadLineAsync()) != null)

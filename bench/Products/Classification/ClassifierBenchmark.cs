@@ -20,16 +20,17 @@ public static class ClassifierBenchmark
     /// <summary>Model names <see cref="Run"/> knows; <c>models</c> picks a subset (the workbook's model always runs: the ratios need it).</summary>
     public static readonly IReadOnlyList<string> Models = ["workbook", "starter", "fasttext", "sklearn"];
 
-    public static IReadOnlyList<BenchmarkRow> Run(IReadOnlyList<string> datasets, int seed, bool runSklearn, TextWriter log, CancellationToken cancel = default,
+    public static IReadOnlyList<BenchmarkRow> Run(IReadOnlyList<string> datasetFolders, int seed, bool runSklearn, TextWriter log, CancellationToken cancel = default,
         IReadOnlyCollection<string>? models = null)
     {
         bool Runs(string model) => models is null || models.Count == 0 || models.Contains(model);
         foreach (var m in models ?? []) if (!Models.Contains(m)) throw new ArgumentException($"Unknown bench model '{m}'; known: {string.Join(", ", Models)}.");
         var rows = new List<BenchmarkRow>();
         var threads = Math.Min(2, Environment.ProcessorCount);
-        foreach (var dataset in datasets)
+        foreach (var folder in datasetFolders)
         {
-            var catalog = ProductCatalog.LoadFolder(WorkbookPaths.Data("products", dataset));
+            var dataset = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+            var catalog = ProductCatalog.LoadFolder(folder);
             var split = ProductSplit.Create(catalog, seed, ClassifierTraining.TrainFraction, ClassifierTraining.ValidationFraction);
             var tree = catalog.Labels;
             var gold = split.Test.Select(p => p.Labels).ToList();
@@ -46,10 +47,10 @@ public static class ClassifierBenchmark
 
             var options = new HierarchicalClassifierOptions { Seed = seed, Threads = threads };
             var watch = Stopwatch.StartNew();
-            var cpu = Cpu();
+            var cpu = CpuStopwatch.StartNew();
             var model = new HierarchicalClassifier(options).Fit(split.Train, tree, split.Validation, cancel);
             var fit = watch.Elapsed.TotalSeconds;
-            var fitCpu = Cpu() - cpu;
+            var fitCpu = cpu.Elapsed.TotalSeconds;
             // A warm-up pass, then the median of 5 (a single pass over a few thousand products is tens of milliseconds).
             var (runs, ours) = PredictionBenchmark.Time(model, split.Test, repeat: 5);
             var median = PredictionBenchmark.Median(runs);
@@ -58,14 +59,14 @@ public static class ClassifierBenchmark
             if (Runs("starter"))
             {
                 watch.Restart();
-                cpu = Cpu();
+                cpu = CpuStopwatch.StartNew();
                 var starter = new StarterBaseline(threads: threads).Fit(split.Train, tree);
                 fit = watch.Elapsed.TotalSeconds;
-                fitCpu = Cpu() - cpu;
+                fitCpu = cpu.Elapsed.TotalSeconds;
                 watch.Restart();
-                cpu = Cpu();
+                cpu = CpuStopwatch.StartNew();
                 var starterPredicted = starter.Predict(split.Test).Select(s => (IReadOnlySet<int>)tree.Closure(s)).ToList();
-                rows.Add(Row("starter (C#)", fit, fitCpu, watch.Elapsed.TotalSeconds, Cpu() - cpu, Process.GetCurrentProcess().PeakWorkingSet64, starterPredicted));
+                rows.Add(Row("starter (C#)", fit, fitCpu, watch.Elapsed.TotalSeconds, cpu.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64, starterPredicted));
             }
 
             var work = Path.Combine(Path.GetTempPath(), $"workbook-bench-{dataset}-{Environment.ProcessId}");
@@ -93,10 +94,6 @@ public static class ClassifierBenchmark
         return rows;
     }
 
-    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
-
-    internal static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-
     private static void PrintRatios(IReadOnlyList<BenchmarkRow> rows, TextWriter log)
     {
         var ours = rows.First(r => r.Model == "workbook");
@@ -108,6 +105,6 @@ public static class ClassifierBenchmark
         var sk = rows.FirstOrDefault(r => r.Model.StartsWith("scikit"));
         if (sk != null)
             log.WriteLine($"   workbook vs scikit-learn: {Ratio(sk.TrainSeconds, ours.TrainSeconds)}x faster to train wall, {Ratio(sk.TrainCpuSeconds, ours.TrainCpuSeconds)}x cpu (target >= 10)  hF1 {ours.HierarchicalF1 - sk.HierarchicalF1:+0.0000;-0.0000}");
-        log.WriteLine($"   workbook predicts {ours.PredictPerSecond:0} products/s wall, {ours.PredictPerCpuSecond:0} per cpu-second (target > 50,000/s), peak {ours.PeakMegabytes:0} MB (target < 2048); load {LoadAverage()}");
+        log.WriteLine($"   workbook predicts {ours.PredictPerSecond:0} products/s wall, {ours.PredictPerCpuSecond:0} per cpu-second (target > 50,000/s), peak {ours.PeakMegabytes:0} MB (target < 2048); load {MachineLoad.Now()}");
     }
 }

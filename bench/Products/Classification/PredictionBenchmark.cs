@@ -12,10 +12,12 @@ public sealed record PredictionRun(double Seconds, double CpuSeconds, double Per
 /// </summary>
 public static class PredictionBenchmark
 {
-    public static IReadOnlyList<PredictionRun> Run(string dataset, int seed, int repeat, int threads, TextWriter log, string? modelPath = null)
+    /// <param name="datasetFolder">The catalogue folder (data.csv, label_info.csv).</param>
+    /// <param name="modelPath">Where the model is cached (trained and saved there when missing or unreadable).</param>
+    public static IReadOnlyList<PredictionRun> Run(string datasetFolder, int seed, int repeat, int threads, TextWriter log, string modelPath)
     {
-        var catalog = ProductCatalog.LoadFolder(WorkbookPaths.Data("products", dataset));
-        modelPath ??= WorkbookPaths.Data("models", $"bench-{dataset}-seed{seed}.model");
+        var dataset = Path.GetFileName(Path.TrimEndingDirectorySeparator(datasetFolder));
+        var catalog = ProductCatalog.LoadFolder(datasetFolder);
         var model = TryLoad(modelPath, log);
         if (model is null)
         {
@@ -25,7 +27,7 @@ public static class PredictionBenchmark
         }
         model = model.WithThreads(threads);
         var (test, description) = ClassifierTraining.EvaluationSet(model, catalog);
-        log.WriteLine($"== {dataset}: {test.Count} products ({description}), {threads} threads, load {ClassifierBenchmark.LoadAverage()}");
+        log.WriteLine($"== {dataset}: {test.Count} products ({description}), {threads} threads, load {MachineLoad.Now()}");
         var (runs, predicted) = Time(model, test, repeat, log);
         // Where one thread's time goes: featurising alone, featurising + beam scoring, the whole Predict (+ decoding).
         var single = model.WithThreads(1);
@@ -37,7 +39,7 @@ public static class PredictionBenchmark
         log.WriteLine($"   one thread: featurise {featurize:0}/s ({features / (double)test.Count:0} features per product), featurise + beam {explore:0}/s, predict {whole:0}/s");
         var report = HierarchicalMetrics.Evaluate(model.Tree, test.Select(p => p.Labels).ToList(), predicted.Select(p => p.Labels).ToList());
         var median = Median(runs);
-        log.WriteLine($"   median {median.PerSecond:0} products/s wall, {median.PerCpuSecond:0} per cpu-second; hF1 {report.HierarchicalF1:0.0000} micro-F1 {report.MicroF1:0.0000}; load {ClassifierBenchmark.LoadAverage()}");
+        log.WriteLine($"   median {median.PerSecond:0} products/s wall, {median.PerCpuSecond:0} per cpu-second; hF1 {report.HierarchicalF1:0.0000} micro-F1 {report.MicroF1:0.0000}; load {MachineLoad.Now()}");
         return runs;
     }
 
@@ -50,11 +52,11 @@ public static class PredictionBenchmark
         IReadOnlyList<ProductPrediction> predicted = [];
         for (var r = 0; r < Math.Max(1, repeat); r++)
         {
-            var cpu = ClassifierBenchmark.Cpu();
+            var cpu = CpuStopwatch.StartNew();
             var watch = Stopwatch.StartNew();
             predicted = model.Predict(test);
             var seconds = watch.Elapsed.TotalSeconds;
-            var cpuSeconds = ClassifierBenchmark.Cpu() - cpu;
+            var cpuSeconds = cpu.Elapsed.TotalSeconds;
             runs.Add(new PredictionRun(seconds, cpuSeconds, test.Count / seconds, test.Count / cpuSeconds));
             log?.WriteLine($"   pass {r + 1}: {runs[^1].PerSecond,9:0} products/s wall, {runs[^1].PerCpuSecond,9:0} per cpu-second");
         }
@@ -62,7 +64,7 @@ public static class PredictionBenchmark
     }
 
     /// <summary>The pass of median wall time (its CPU time with it, so the two stay one measurement).</summary>
-    internal static PredictionRun Median(IReadOnlyList<PredictionRun> runs) => runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
+    internal static PredictionRun Median(IReadOnlyList<PredictionRun> runs) => Workbook.Median.By(runs, r => r.Seconds);
 
     private static HierarchicalClassifierModel? TryLoad(string path, TextWriter log)
     {

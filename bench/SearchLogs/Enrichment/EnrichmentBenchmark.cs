@@ -12,7 +12,7 @@ public static class EnrichmentBenchmark
 {
     public static IEnumerable<string> Run(CleanLog? real, int generatedSearches, int queries, int seed = 11)
     {
-        yield return $"bench enrich: {Environment.ProcessorCount} cores, load {Load()}, {(Debugger.IsAttached ? "debugger attached, " : "")}{(IsRelease() ? "Release" : "Debug build: use -c Release")}";
+        yield return $"bench enrich: {Environment.ProcessorCount} cores, load {MachineLoad.Now()}, {(Debugger.IsAttached ? "debugger attached, " : "")}{(IsRelease() ? "Release" : "Debug build: use -c Release")}";
         if (real is not null)
             foreach (var line in Measure("real logs", real, queries, seed)) yield return line;
         if (generatedSearches <= 0) yield break;
@@ -20,16 +20,16 @@ public static class EnrichmentBenchmark
         var generated = SyntheticSearchLog.Generate(generatedSearches);
         yield return $"generated {generatedSearches:N0} searches / {generated.Clicks.Count:N0} clicks in {clock.Elapsed.TotalSeconds:0.0} s";
         foreach (var line in Measure($"generated {generatedSearches:N0}", generated, queries, seed)) yield return line;
-        yield return $"load after: {Load()}";
+        yield return $"load after: {MachineLoad.Now()}";
     }
 
     private static IEnumerable<string> Measure(string name, CleanLog log, int queries, int seed)
     {
         GC.Collect();
         var before = GC.GetTotalMemory(true);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuClock = CpuStopwatch.StartNew();
         var index = EnrichmentIndex.Build(log);
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var cpu = cpuClock.Elapsed;
         var after = GC.GetTotalMemory(true);
         var st = index.Stats;
         yield return $"[{name}] build {st.BuildTime.TotalSeconds:0.000} s wall, {cpu.TotalSeconds:0.000} s CPU (target < 10 s for 1M searches), index ~{(after - before) / 1e6:0} MB: " +
@@ -109,12 +109,6 @@ public static class EnrichmentBenchmark
 
     private static string Summary(double[] ms) =>
         $"p50 {Percentile(ms, 0.5) * 1000:0.0} us, p99 {Percentile(ms, 0.99) * 1000:0.0} us, max {ms.Max() * 1000:0} us";
-
-    private static string Load()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Aggregate((a, b) => a + " " + b); }
-        catch (IOException) { return "unknown"; }
-    }
 
     private static bool IsRelease() =>
         typeof(EnrichmentBenchmark).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false)

@@ -4,7 +4,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// The naive peer of <see cref="SpellingCorrector"/> for benchmarks and cross-checks: the same contract, answered
 /// by computing the (bounded) OSA distance to every vocabulary word.
 /// </summary>
-public sealed class LinearScanSpelling(SpellingCorrector corrector)
+internal sealed class LinearScanSpelling(SpellingCorrector corrector)
 {
     private readonly (string Word, long Frequency)[] _vocabulary = corrector.Vocabulary().ToArray();
 

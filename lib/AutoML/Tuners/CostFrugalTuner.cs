@@ -9,7 +9,7 @@ namespace Workbook.AutoML.Tuners;
 /// finds them worth it, so early trials stay cheap. Like FLAML's <c>points_to_evaluate</c>, optional extra starting points
 /// are tried right after the cheap start, and the walk begins from the best of them.
 /// </summary>
-public sealed class CostFrugalTuner : ITuner
+internal sealed class CostFrugalTuner : ITuner
 {
     private readonly SearchSpace _space;
     private readonly Random _random;

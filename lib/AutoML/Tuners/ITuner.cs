@@ -1,13 +1,13 @@
 namespace Workbook.AutoML.Tuners;
 
 /// <summary>What a tuner asks the engine to run: a configuration at a budget fraction in (0, 1].</summary>
-public sealed record TrialRequest(ParameterSet Parameters, double Budget);
+internal sealed record TrialRequest(ParameterSet Parameters, double Budget);
 
 /// <summary>
 /// Ask/tell tuner. A tuner is a deterministic function of its seed and the results it was told, which is what
 /// lets the engine resume a killed run by replaying stored results (the tuner proposes the same trials again).
 /// </summary>
-public interface ITuner
+internal interface ITuner
 {
     string Name { get; }
 
@@ -35,7 +35,7 @@ public static class TunerFactory
     public static readonly HalvingShape DefaultHalvingShape = new(Eta: 3, Rungs: 4, BracketSize: 27, Finalists: 2);
 
     /// <summary>Successive halving of <paramref name="shape"/>, sampling around <paramref name="defaults"/> when given.</summary>
-    public static SuccessiveHalvingTuner CreateHalving(SearchSpace space, int seed, ParameterSet? defaults, HalvingShape shape) =>
+    internal static SuccessiveHalvingTuner CreateHalving(SearchSpace space, int seed, ParameterSet? defaults, HalvingShape shape) =>
         new(space, seed, shape.Eta, shape.Rungs, shape.BracketSize, defaults, defaults is null ? null : DefaultChangeProbability, shape.Finalists);
 
     /// <summary>
@@ -47,7 +47,7 @@ public static class TunerFactory
     /// <see cref="DefaultChangeProbability"/>): the shipped defaults are already tuned, and on cdiscount every uniform
     /// sample of the classifier's space that changed most knobs at once lost to them.
     /// </summary>
-    public static ITuner Create(string name, SearchSpace space, int seed, ParameterSet? defaults = null) => name switch
+    internal static ITuner Create(string name, SearchSpace space, int seed, ParameterSet? defaults = null) => name switch
     {
         "random" => new RandomSearchTuner(space, seed, defaults, defaults is null ? null : DefaultChangeProbability),
         "halving" => CreateHalving(space, seed, defaults, DefaultHalvingShape),

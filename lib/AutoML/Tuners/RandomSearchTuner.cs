@@ -5,7 +5,7 @@ namespace Workbook.AutoML.Tuners;
 /// point). With <paramref name="changeProbability"/> the samples come from a prior centred on the start (each knob
 /// redrawn with that probability, <see cref="SearchSpace.SampleNear"/>), otherwise uniformly from the space.
 /// </summary>
-public sealed class RandomSearchTuner(SearchSpace space, int seed, ParameterSet? start = null, double? changeProbability = null) : ITuner
+internal sealed class RandomSearchTuner(SearchSpace space, int seed, ParameterSet? start = null, double? changeProbability = null) : ITuner
 {
     private readonly Random _random = new(seed);
     private bool _first = true;

@@ -16,7 +16,7 @@ public sealed record HalvingShape(int Eta, int Rungs, int BracketSize, int Final
 /// validation noise, the last rung below full data picks between them almost by chance, and one more full trial per
 /// bracket is cheaper than a missed winner.
 /// </summary>
-public sealed class SuccessiveHalvingTuner : ITuner
+internal sealed class SuccessiveHalvingTuner : ITuner
 {
     private readonly SearchSpace _space;
     private readonly Random _random;

@@ -14,7 +14,7 @@ namespace Workbook.Products.Classification;
 /// instead of thousands), which is what makes training fast, and each model sees only the products where its
 /// decision matters.
 /// </summary>
-public sealed class HierarchicalClassifier(HierarchicalClassifierOptions? options = null)
+internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? options = null)
 {
     public HierarchicalClassifierOptions Options { get; } = options ?? new HierarchicalClassifierOptions();
 

@@ -9,7 +9,7 @@ public sealed class HierarchicalClassifierModel
 {
     public LabelTree Tree { get; }
     public HierarchicalClassifierOptions Options { get; }
-    public HierarchicalDecoder Decoder { get; }
+    internal HierarchicalDecoder Decoder { get; }
     /// <summary>Free-form facts saved with the model (e.g. the split seed and the hash of the training data).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
     internal float[]? Idf { get; }
@@ -33,10 +33,10 @@ public sealed class HierarchicalClassifierModel
     }
 
     /// <summary>The same model with another decoder (thresholds).</summary>
-    public HierarchicalClassifierModel WithDecoder(HierarchicalDecoder decoder) => new(Tree, Options, Idf, Parents, decoder, Metadata);
+    internal HierarchicalClassifierModel WithDecoder(HierarchicalDecoder decoder) => new(Tree, Options, Idf, Parents, decoder, Metadata);
 
     /// <summary>The same model with its decoding thresholds re-tuned on <paramref name="validation"/> for <paramref name="metric"/>.</summary>
-    public HierarchicalClassifierModel TuneDecoder(IReadOnlyList<Product> validation, ThresholdMetric metric) =>
+    internal HierarchicalClassifierModel TuneDecoder(IReadOnlyList<Product> validation, ThresholdMetric metric) =>
         WithDecoder(HierarchicalDecoder.Tune(this, validation.Where(p => p.Labels.Count > 0).ToList(), metric));
 
     /// <summary>The same model predicting with another number of threads (results do not depend on it).</summary>

@@ -8,7 +8,7 @@ namespace Workbook.Products.Classification;
 /// <see cref="DescendThreshold"/>, which is how a product can stop at an inner node (germeval) or always reach a
 /// leaf (cdiscount, where tuning drives it to 0).
 /// </summary>
-public sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, float DescendThreshold)
+internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, float DescendThreshold)
 {
     public static HierarchicalDecoder Default(int depth) => new(Enumerable.Repeat(0.5f, Math.Max(depth, 1)).ToArray(), 0.3f);
 

@@ -1,7 +1,7 @@
 namespace Workbook.Products.Classification;
 
 /// <summary>Computes <see cref="ClassificationReport"/> from gold and predicted label sets (tree indices).</summary>
-public static class HierarchicalMetrics
+internal static class HierarchicalMetrics
 {
     /// <summary>The same, for sets of label names (as in data.csv); an unknown name is an error.</summary>
     public static ClassificationReport Evaluate(LabelTree tree, IReadOnlyList<IReadOnlySet<string>> gold, IReadOnlyList<IReadOnlySet<string>> predicted, int confusedPairs = 15)

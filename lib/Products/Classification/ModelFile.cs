@@ -61,12 +61,9 @@ internal static class ModelFile
         });
     }
 
-    /// <summary>The training files named in the metadata, else every input this process read that still exists.</summary>
-    private static IEnumerable<string> SourceFiles(HierarchicalClassifierModel model)
-    {
-        var named = new[] { "data_path", "labels_path" }.Select(k => model.Metadata.GetValueOrDefault(k)).OfType<string>().Where(File.Exists).ToList();
-        return named.Count > 0 ? named : DataLineage.Recorded().Where(File.Exists).ToList();
-    }
+    /// <summary>The training files the model's metadata names (whoever trains it says what from); none when it names none.</summary>
+    private static IEnumerable<string> SourceFiles(HierarchicalClassifierModel model) =>
+        new[] { "data_path", "labels_path" }.Select(k => model.Metadata.GetValueOrDefault(k)).OfType<string>().Where(File.Exists).ToList();
 
     public static HierarchicalClassifierModel Load(string path)
     {
@@ -82,7 +79,7 @@ internal static class ModelFile
         file.ReadExactly(versionBytes);
         var version = BitConverter.ToInt32(versionBytes);
         if (version != Version)
-            throw new InvalidDataException($"{path}: model file format version {version}, this build reads version {Version}. Retrain with `classify train`.");
+            throw new InvalidDataException($"{path}: model file format version {version}, this build reads version {Version}. Retrain the model.");
 
         // Verify the checksum before trusting any length inside the file.
         file.Position = 0;

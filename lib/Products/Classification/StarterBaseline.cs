@@ -8,7 +8,7 @@ namespace Workbook.Products.Classification;
 /// labels only, a label predicted when its probability exceeds 0.5, scored by exact-match accuracy of the level-2
 /// set. The optimiser is AdaGrad instead of lbfgs (same objective, far fewer passes); the model is the yardstick.
 /// </summary>
-public sealed partial class StarterBaseline(int level = 2, int epochs = 5, int seed = 112358, int threads = 0)
+internal sealed partial class StarterBaseline(int level = 2, int epochs = 5, int seed = 112358, int threads = 0)
 {
     [GeneratedRegex(@"\b\w\w+\b")]
     private static partial Regex Token();
@@ -48,7 +48,7 @@ public sealed partial class StarterBaseline(int level = 2, int epochs = 5, int s
 }
 
 /// <summary>A trained <see cref="StarterBaseline"/>.</summary>
-public sealed class StarterBaselineModel
+internal sealed class StarterBaselineModel
 {
     private readonly LabelTree _tree;
     private readonly int[] _labels;

@@ -8,7 +8,7 @@ public interface IProductScorer
 }
 
 /// <summary>The empirical-Bayes ranker as a scorer (fits on the products it is given).</summary>
-public sealed record BayesScorer(RankerOptions Options, string Name = "empirical Bayes (default options)") : IProductScorer
+internal sealed record BayesScorer(RankerOptions Options, string Name = "empirical Bayes (default options)") : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products) => ProductRanker.Fit(products, Options).Scores(products);
 
@@ -18,7 +18,7 @@ public sealed record BayesScorer(RankerOptions Options, string Name = "empirical
 }
 
 /// <summary>Sort by money per click only.</summary>
-public sealed record CpcScorer(string Name = "CPC alone") : IProductScorer
+internal sealed record CpcScorer(string Name = "CPC alone") : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products) => products.Select(p => p.Cpc).ToArray();
 }
@@ -30,26 +30,18 @@ public sealed record RawCtrScorer(string Name = "raw CTR x CPC") : IProductScore
 }
 
 /// <summary>Wilson score interval lower bound of CTR (z = 1.96 by default) x CPC; 0 without impressions.</summary>
-public sealed record WilsonScorer(double Z = 1.96, string Name = "Wilson lower bound x CPC") : IProductScorer
+internal sealed record WilsonScorer(double Z = 1.96, string Name = "Wilson lower bound x CPC") : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products) => products.Select(p => Lower(p.Clicks, p.Impressions, Z) * p.Cpc).ToArray();
 
-    public static double Lower(long clicks, long n, double z)
-    {
-        if (n <= 0) return 0;
-        var phat = (double)clicks / n;
-        var z2 = z * z;
-        var centre = phat + z2 / (2 * n);
-        var margin = z * Math.Sqrt(phat * (1 - phat) / n + z2 / (4.0 * n * n));
-        return Math.Max(0, (centre - margin) / (1 + z2 / n));
-    }
+    public static double Lower(long clicks, long n, double z) => n <= 0 ? 0 : WilsonInterval.Of(clicks, n, z).Low;
 }
 
 /// <summary>
 /// The additive smoothing of the public solutions, two levels: category CTR = (C_c + m * global) / (V_c + m), product
 /// CTR = (c + m * category CTR) / (n + m), with a fixed pseudo-count m (default 100 impressions) at both levels.
 /// </summary>
-public sealed record AdditiveSmoothingScorer(double PseudoImpressions = 100, string Name = "additive smoothing (product->category->global)") : IProductScorer
+internal sealed record AdditiveSmoothingScorer(double PseudoImpressions = 100, string Name = "additive smoothing (product->category->global)") : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products)
     {

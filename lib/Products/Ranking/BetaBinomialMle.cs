@@ -10,7 +10,7 @@ namespace Workbook.Products.Ranking;
 /// analytic digamma gradient. Identical (clicks, impressions) pairs are weighted once, so 10k or 200k products fit in
 /// milliseconds.
 /// </summary>
-public static class BetaBinomialMle
+internal static class BetaBinomialMle
 {
     // Strength is bounded so that "no overdispersion at all" (likelihood flat as strength -> infinity) still gives a
     // finite, very strong prior instead of a runaway optimiser.

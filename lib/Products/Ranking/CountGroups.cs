@@ -4,7 +4,7 @@ namespace Workbook.Products.Ranking;
 /// (clicks, impressions, count) histograms: every maximum-likelihood fit sums over distinct count pairs, weighted, so
 /// the fit costs the number of distinct pairs, not of products, and a streaming pass can keep the histogram instead of rows.
 /// </summary>
-public static class CountGroups
+internal static class CountGroups
 {
     /// <summary>Merges equal (clicks, impressions) pairs and drops pairs without impressions (no evidence about CTR).</summary>
     public static IReadOnlyList<(long Clicks, long Impressions, long Count)> Collapse(IEnumerable<(long Clicks, long Impressions, long Count)> counts) =>

@@ -11,7 +11,7 @@ namespace Workbook.Products.Ranking;
 /// component keeps a minority of very clickable products at their own level. Maximised with MathNet's Nelder-Mead over
 /// (logits of the three weights, logit mean and log strength of each Beta) from starts built on the zero-inflated fit.
 /// </summary>
-public static class HotMixtureBetaBinomialMle
+internal static class HotMixtureBetaBinomialMle
 {
     // Strength is capped lower than for one Beta: the small bands' fit tends to point masses (latent classes), and a
     // ridge out to strength 1e7 only costs iterations; 20,000 pseudo-views is already a point mass at these counts.

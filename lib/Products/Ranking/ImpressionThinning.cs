@@ -8,7 +8,7 @@ namespace Workbook.Products.Ranking;
 /// from the same product, and if clicks were Binomial(n, p) the halves are independent Binomial(n1, p) and
 /// Binomial(n - n1, p): the one half can score, the other measure.
 /// </summary>
-public static class ImpressionThinning
+internal static class ImpressionThinning
 {
     public static (IReadOnlyList<ProductStats> First, IReadOnlyList<ProductStats> Second) Split(
         IReadOnlyList<ProductStats> products, int seed, double fraction = 0.5)

@@ -1,7 +1,7 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>One scorer's metrics over seeds: mean and standard deviation across thinning seeds, plus every seed's value.</summary>
-public sealed record RankingMetrics(string Scorer, int K, int Seeds, double NdcgMean, double NdcgStd,
+public sealed record ScorerMetrics(string Scorer, int K, int Seeds, double NdcgMean, double NdcgStd,
     double RevenueMean, double RevenueStd, IReadOnlyList<double> NdcgBySeed, IReadOnlyList<double> RevenueBySeed);
 
 /// <summary>A scorer's line in the evaluation table; the win rates are the first scorer's, against this one.</summary>
@@ -9,7 +9,7 @@ public sealed record EvaluationRow(string Scorer, double Ndcg, double NdcgStd, d
     double FirstWinsNdcg, double FirstWinsRevenue);
 
 /// <summary>Every scorer's metrics on the same seeds, and how often the first scorer beat each other one on each seed.</summary>
-public sealed record EvaluationReport(IReadOnlyList<RankingMetrics> Metrics, int K, int EvaluatedProducts)
+public sealed record EvaluationReport(IReadOnlyList<ScorerMetrics> Metrics, int K, int EvaluatedProducts)
 {
     /// <summary>One row per scorer for a table: means, spreads and how often the first scorer beat it (paired by seed).</summary>
     public IReadOnlyList<EvaluationRow> Rows() => Metrics.Select(m =>
@@ -66,12 +66,12 @@ public static class OfflineEvaluation
                 for (var c = 0; c < ks.Count; c++) (ndcg[c][j][s], revenue[c][j][s]) = Measure(scores, gains, measured, ks[c]);
             }
         });
-        return ks.Select((k, c) => new EvaluationReport(scorers.Select((sc, j) => new RankingMetrics(sc.Name, k, seeds.Count,
+        return ks.Select((k, c) => new EvaluationReport(scorers.Select((sc, j) => new ScorerMetrics(sc.Name, k, seeds.Count,
             ndcg[c][j].Average(), Std(ndcg[c][j]), revenue[c][j].Average(), Std(revenue[c][j]), ndcg[c][j], revenue[c][j])).ToList(), k, evaluable)).ToList();
     }
 
     /// <summary>The ranker with <paramref name="options"/> alone (what a tuner calls).</summary>
-    public static RankingMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100) =>
+    public static ScorerMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100) =>
         Run(products, [new BayesScorer(options)], seeds, k).Metrics[0];
 
     /// <summary>

@@ -17,7 +17,7 @@ public static class ProductRanker
         return Fit(data, options);
     }
 
-    public static RankingModel Fit(RankingFitData data, RankerOptions options)
+    internal static RankingModel Fit(RankingFitData data, RankerOptions options)
     {
         options.Validate();
         var histograms = Enumerable.Range(0, data.Bands).Select(data.Histogram).ToList();

@@ -7,7 +7,7 @@ namespace Workbook.Products.Ranking;
 /// Streams <c>product_scoring.csv</c> one row at a time (see <see cref="ScoringLineParser"/> for the format): every row is
 /// either a <see cref="ProductStats"/> or a <see cref="ProductScoringReject"/> naming file, line and field.
 /// </summary>
-public sealed class ProductScoringReader : IDisposable
+internal sealed class ProductScoringReader : IDisposable
 {
     private readonly Utf8LineBlocks _blocks;
     private readonly ScoringLineParser _parser;

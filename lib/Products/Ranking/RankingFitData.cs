@@ -6,7 +6,7 @@ namespace Workbook.Products.Ranking;
 /// pairs). Memory is categories x bands plus the distinct pairs, which stop growing once the file's range of counts is
 /// covered, not the number of rows. Parallel readers fill one each and <see cref="Merge"/> them.
 /// </summary>
-public sealed class RankingFitData
+internal sealed class RankingFitData
 {
     private readonly int _bands;
     private readonly long _firstEdge;

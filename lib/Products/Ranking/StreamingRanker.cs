@@ -40,6 +40,19 @@ public static class StreamingRanker
         var provenancePath = ProvenancePathFor(output);
         var workerCount = Math.Max(1, workers ?? Environment.ProcessorCount);
         DataLineage.Record(input);
+        // The three files are written under temp names and renamed only once all are complete (output, rejects, then
+        // provenance), so a failed run replaces none of them; AtomicFile deletes a failed run's temp files.
+        RankRunSummary? summary = null;
+        AtomicFile.Write(provenancePath, provenanceTmp =>
+            AtomicFile.Write(rejectsPath, rejectsTmp =>
+                AtomicFile.Write(output, outputTmp =>
+                    summary = RunInto(input, output, rejectsPath, options, workerCount, blockSize, outputTmp, rejectsTmp, provenanceTmp))));
+        return summary!;
+    }
+
+    private static RankRunSummary RunInto(string input, string output, string rejectsPath, RankerOptions options, int workerCount, int blockSize,
+        string outputTmp, string rejectsTmp, string provenanceTmp)
+    {
         var clock = Stopwatch.StartNew();
 
         // Pass 1: fit data and rejects, one accumulator per worker, merged.
@@ -67,7 +80,6 @@ public static class StreamingRanker
             foreach (var local in locals) fitData.Merge(local);
         }
         var rows = fitData.Rows;
-        var rejectsTmp = TempFor(rejectsPath);
         using (var w = new StreamWriter(rejectsTmp, false, new UTF8Encoding(false)))
         {
             w.WriteLine("file,line,field,reason,raw_line");
@@ -79,7 +91,6 @@ public static class StreamingRanker
 
         // Pass 2: score and format every row; each block becomes one sorted run.
         clock.Restart();
-        var outputTmp = TempFor(output);
         using var runs = new SortedRuns(outputTmp + ".runs");
         using (var blocks = new Utf8LineBlocks(input, blockSize))
         {
@@ -109,7 +120,6 @@ public static class StreamingRanker
         }
         var writeTime = clock.Elapsed;
 
-        var provenanceTmp = TempFor(provenancePath);
         File.WriteAllText(provenanceTmp, JsonSerializer.Serialize(new
         {
             provenance = Provenance.Capture([input]),
@@ -123,10 +133,7 @@ public static class StreamingRanker
             output = Path.GetFileName(output),
             rejects = Path.GetFileName(rejectsPath),
         }, new JsonSerializerOptions { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() }, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-        File.Move(outputTmp, output, overwrite: true);
-        File.Move(rejectsTmp, rejectsPath, overwrite: true);
-        File.Move(provenanceTmp, provenancePath, overwrite: true);
-        return new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, model, runs.Count);
+        return new RankRunSummary(input, output, rejectsPath, ProvenancePathFor(output), rows, scored, rejects.Count, fitTime, scoreTime, writeTime, model, runs.Count);
     }
 
     // Exactly `workers` long-lived workers, each with one state for the whole pass, pulling one block at a time (reading
@@ -157,13 +164,6 @@ public static class StreamingRanker
 
     internal static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, Span<char> scratch) =>
         utf8.Length <= scratch.Length / 3 ? scratch[..Encoding.UTF8.GetChars(utf8, scratch)] : Encoding.UTF8.GetString(utf8);
-
-    private static string TempFor(string path)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-    }
 
     private static string Csv(string s) =>
         s.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;

@@ -8,7 +8,7 @@ namespace Workbook.Products.Ranking;
 /// A zero-inflated Beta prior: CTR is exactly 0 with probability <paramref name="ZeroMass"/> ("duds"), Beta
 /// <paramref name="Hot"/> with probability <paramref name="HotMass"/> (only for the hot mixture), else <paramref name="Beta"/>.
 /// </summary>
-public sealed record ZeroInflatedPrior(double ZeroMass, BetaPrior Beta, double HotMass = 0, BetaPrior? Hot = null)
+internal sealed record ZeroInflatedPrior(double ZeroMass, BetaPrior Beta, double HotMass = 0, BetaPrior? Hot = null)
 {
     /// <summary>Mean CTR of the mixture.</summary>
     public double Mean => (1 - ZeroMass - HotMass) * Beta.Mean + HotMass * (Hot?.Mean ?? 0);
@@ -21,7 +21,7 @@ public sealed record ZeroInflatedPrior(double ZeroMass, BetaPrior Beta, double H
 /// then reads one click as luck; the mixture lets clicked products be shrunk towards the clickable group instead.
 /// Maximised with MathNet's Nelder-Mead over (logit pi, logit mean, log strength), started from the single-Beta fit.
 /// </summary>
-public static class ZeroInflatedBetaBinomialMle
+internal static class ZeroInflatedBetaBinomialMle
 {
     private const double MinLogStrength = -4, MaxLogStrength = 16;
 

@@ -10,7 +10,7 @@ namespace Workbook.SearchLogs.Dag;
 /// and a failed task skips everything downstream while the tasks already running finish. Logs one line per event,
 /// each with the run id and the task.
 /// </summary>
-public sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? firstRetryDelay = null, int maxParallel = 4)
+internal sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? firstRetryDelay = null, int maxParallel = 4)
 {
     public async Task<IReadOnlyList<TaskResult>> RunAsync(TaskGraph graph, string runId, CancellationToken ct = default)
     {
@@ -64,8 +64,7 @@ public sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? fir
         }).Build();
 
         var start = DateTimeOffset.UtcNow;
-        var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        TimeSpan Cpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        var cpu = CpuStopwatch.StartNew();
         logger.LogInformation("run={RunId} task={Task} event=start depends_on=[{Deps}]", runId, task.Name, string.Join(",", task.DependsOn));
         try
         {
@@ -77,14 +76,14 @@ public sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? fir
             var end = DateTimeOffset.UtcNow;
             logger.LogInformation("run={RunId} task={Task} event=end rows={Rows} elapsed_ms={Elapsed} attempts={Attempts}",
                 runId, task.Name, rows, (long)(end - start).TotalMilliseconds, attempts);
-            return new TaskResult(task.Name, TaskOutcome.Succeeded, start, end, attempts, rows, null) { ProcessCpu = Cpu() };
+            return new TaskResult(task.Name, TaskOutcome.Succeeded, start, end, attempts, rows, null) { ProcessCpu = cpu.Elapsed };
         }
         catch (Exception e)
         {
             var end = DateTimeOffset.UtcNow;
             logger.LogError("run={RunId} task={Task} event=error elapsed_ms={Elapsed} attempts={Attempts} error={Error}",
                 runId, task.Name, (long)(end - start).TotalMilliseconds, attempts, e.Message);
-            return new TaskResult(task.Name, TaskOutcome.Failed, start, end, attempts, null, e.Message, e) { ProcessCpu = Cpu() };
+            return new TaskResult(task.Name, TaskOutcome.Failed, start, end, attempts, null, e.Message, e) { ProcessCpu = cpu.Elapsed };
         }
     }
 }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Workbook.SearchLogs.Dag;
 
 /// <summary>Database errors worth retrying: another writer holds the lock, a dropped connection, a deadlock victim.</summary>
-public static class TransientErrors
+internal static class TransientErrors
 {
     public static bool IsTransient(Exception e) => e switch
     {

@@ -12,8 +12,6 @@ public sealed class CleanTablesMissingException(string message, Exception? inner
 /// </summary>
 public static class CleanLogReader
 {
-    public const string PipelineHint = "run `dotnet run -- pipeline run --input data/search-logs` first";
-
     /// <summary>
     /// Loads the clean logs from a SQLite file path or a connection string. A SQLite path that does not exist is an
     /// error here (opening it would silently create an empty database).
@@ -24,7 +22,7 @@ public static class CleanLogReader
                      && !dbPathOrConnectionString.Contains('=');
         if (isFile && !File.Exists(dbPathOrConnectionString))
             throw new CleanTablesMissingException(
-                $"The database '{Path.GetFullPath(dbPathOrConnectionString)}' does not exist: {PipelineHint}.");
+                $"The database '{Path.GetFullPath(dbPathOrConnectionString)}' does not exist; the search-log pipeline has not written it.");
         if (isFile) Workbook.Reports.DataLineage.Record(dbPathOrConnectionString);
         using var connection = SearchLogDatabase.Open(dbPathOrConnectionString);
         return Read(connection);
@@ -53,7 +51,7 @@ public static class CleanLogReader
     {
         if (!SearchLogDatabase.TableExists(connection, table))
             throw new CleanTablesMissingException(
-                $"The table '{table}' is missing from database '{connection.DataSource}': {PipelineHint}.");
+                $"The table '{table}' is missing from database '{connection.DataSource}'; the search-log pipeline has not run against it.");
     }
 
     private static IEnumerable<object?[]> Rows(DbConnection connection, string sql)

@@ -19,7 +19,7 @@ public sealed record WalkOptions(int Steps = 11, double SelfTransition = 0.9, in
 /// computed here as t sparse products v_t = A v_{t-1} from v_0 = e_j (or a weighted mix of several start queries).
 /// The walk is deterministic: no sampling, so no seed is needed.
 /// </summary>
-public sealed class ClickGraphWalk
+internal sealed class ClickGraphWalk
 {
     private readonly ClickGraph _graph;
     private readonly WalkOptions _options;

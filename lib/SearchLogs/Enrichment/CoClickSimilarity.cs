@@ -7,7 +7,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// query's edges. An instance is reusable (<see cref="Prepare"/>) and keeps a dense buffer, so scoring against a hub
 /// query with thousands of clips allocates nothing; one instance per thread.
 /// </summary>
-public sealed class CoClickSimilarity
+internal sealed class CoClickSimilarity
 {
     private readonly ClickGraph _graph;
     private readonly double[] _profile;

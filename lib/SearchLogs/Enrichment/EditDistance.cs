@@ -4,7 +4,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// Optimal string alignment distance (Damerau-Levenshtein where a substring is edited at most once): insertions,
 /// deletions, substitutions and transpositions of adjacent characters each cost 1.
 /// </summary>
-public static class EditDistance
+internal static class EditDistance
 {
     /// <summary>The OSA distance, or <c>max + 1</c> as soon as it is known to exceed <paramref name="max"/>.</summary>
     public static int Osa(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)

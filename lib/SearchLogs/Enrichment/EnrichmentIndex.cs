@@ -23,7 +23,7 @@ public sealed class EnrichmentIndex
 
     public EnrichmentOptions Options { get; }
     public EnrichmentIndexStats Stats { get; private set; }
-    public SpellingCorrector Spelling => _spelling;
+    internal SpellingCorrector Spelling => _spelling;
     public ClickGraph Graph => _graph;
 
     private EnrichmentIndex(EnrichmentOptions options, string[] queries, long[] searches, bool[] hadResults,

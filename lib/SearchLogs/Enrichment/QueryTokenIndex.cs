@@ -4,7 +4,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// Back-off for queries never seen before: known queries that share words with the input, scored by the
 /// IDF-weighted Jaccard overlap of their word sets (so sharing a rare word counts more than sharing "video").
 /// </summary>
-public sealed class QueryTokenIndex
+internal sealed class QueryTokenIndex
 {
     private readonly Dictionary<string, int> _tokenIds = new(StringComparer.Ordinal);
     private readonly List<List<int>> _postings = new();

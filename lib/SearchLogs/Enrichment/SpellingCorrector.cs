@@ -1,7 +1,10 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+
 namespace Workbook.SearchLogs.Enrichment;
 
 /// <summary>A vocabulary word proposed for an input word.</summary>
-public sealed record SpellingSuggestion(string Term, int Distance, long Frequency);
+internal sealed record SpellingSuggestion(string Term, int Distance, long Frequency);
 
 /// <summary>Options for <see cref="SpellingCorrector"/>.</summary>
 /// <param name="MaxEditDistance">Largest OSA distance proposed (SymSpell's usual 2).</param>
@@ -17,7 +20,7 @@ public sealed record SpellingOptions(int MaxEditDistance = 2, int PrefixLength =
 /// words that share one, instead of scanning the vocabulary. Candidates are verified with the OSA distance and
 /// ranked by (distance, then frequency descending, then ordinal), which is SymSpell's "closest, then most common".
 /// </summary>
-public sealed class SpellingCorrector
+internal sealed class SpellingCorrector
 {
     private readonly string[] _words;
     private readonly long[] _frequency;
@@ -181,11 +184,5 @@ public sealed class SpellingCorrector
         }
     }
 
-    /// <summary>FNV-1a, 64 bits.</summary>
-    private static ulong Hash(ReadOnlySpan<char> s)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var c in s) { h ^= c; h *= 1099511628211UL; }
-        return h;
-    }
+    private static ulong Hash(ReadOnlySpan<char> s) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(s));
 }

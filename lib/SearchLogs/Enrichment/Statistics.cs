@@ -7,17 +7,14 @@ public sealed record Estimate(double Value, double Low, double High, int N)
 }
 
 /// <summary>Confidence intervals for small samples.</summary>
-public static class Statistics
+internal static class Statistics
 {
     /// <summary>Wilson score interval for a proportion (better than the normal approximation when n is small or p is near 0 or 1).</summary>
     public static Estimate Wilson(int successes, int n, double z = 1.959964)
     {
         if (n == 0) return new Estimate(double.NaN, 0, 1, 0);
-        var p = (double)successes / n;
-        var z2 = z * z;
-        var centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-        var half = z * Math.Sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / (1 + z2 / n);
-        return new Estimate(p, Math.Max(0, centre - half), Math.Min(1, centre + half), n);
+        var (low, high) = WilsonInterval.Of(successes, n, z);
+        return new Estimate((double)successes / n, low, high, n);
     }
 
     /// <summary>

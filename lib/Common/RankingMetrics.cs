@@ -1,7 +1,7 @@
-namespace Workbook.SearchLogs.Enrichment;
+namespace Workbook;
 
-/// <summary>Per-search ranking metrics of a list of proposed clips against the clips the user clicked.</summary>
-public static class RankingMetrics
+/// <summary>Per-query ranking metrics of a list of proposed items against the items the user clicked (the product ranker's offline metrics over seeds are <c>ScorerMetrics</c>).</summary>
+internal static class RankingMetrics
 {
     /// <summary>Share of the clicked clips found in the first <paramref name="k"/> proposals.</summary>
     public static double RecallAt(IReadOnlyList<string> ranked, IReadOnlySet<string> clicked, int k)

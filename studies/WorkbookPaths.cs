@@ -1,6 +1,9 @@
 namespace Workbook;
 
-/// <summary>Where the workbook lives on disk, found from any working directory below it.</summary>
+/// <summary>
+/// Where the workbook lives on disk, found from any working directory below it. The CLI, the DAG and the tests know
+/// the layout; the library does not (its loaders and stores take paths).
+/// </summary>
 public static class WorkbookPaths
 {
     /// <summary>The folder holding <c>Workbook.csproj</c>, searched upward from <paramref name="start"/> (default: the current directory).</summary>
