@@ -91,6 +91,19 @@ public static class SearchLogDatabase
         return v is DBNull ? null : v;
     }
 
+    /// <summary>The column names of a table in the connection's current schema (empty when it does not exist).</summary>
+    public static HashSet<string> ColumnsOf(DbConnection connection, string table)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = connection is SqliteConnection
+            ? $"SELECT name FROM pragma_table_info('{table}')"
+            : $"SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}'";
+        using var r = cmd.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (r.Read()) names.Add(r.GetString(0));
+        return names;
+    }
+
     /// <summary>True when a table (or view) exists in the connection's current schema.</summary>
     public static bool TableExists(DbConnection connection, string table) => connection is SqliteConnection
         ? Convert.ToInt64(Scalar(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE name = '{table}'")) > 0
