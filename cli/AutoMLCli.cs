@@ -305,12 +305,8 @@ public sealed class AutoMLCli : ICliModule
     {
         // Redirected output gets Spectre's 80-column default, too narrow for parameter JSON.
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 240;
+        // Other errors go to Program's guard (CliErrors): one line, exit code 2 for what the user can fix.
         try { return await Task.Run(action); }
-        catch (Exception e) when (e is ExperimentStoreException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or FormatException or InvalidOperationException)
-        {
-            Console.Error.WriteLine($"automl: {e.Message}");
-            return 1;
-        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("automl: cancelled; `automl resume <name>` continues the experiment.");

@@ -106,18 +106,11 @@ public sealed class ClassifyCli : ICliModule
         return command;
     }
 
+    // Errors go to Program's guard (CliErrors): one line, exit code 2.
     private static int Run(Action action)
     {
-        try
-        {
-            action();
-            return 0;
-        }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or KeyNotFoundException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
+        action();
+        return 0;
     }
 
     internal static void PrintReport(ClassificationReport report)

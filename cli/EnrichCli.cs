@@ -20,13 +20,7 @@ public sealed class EnrichCli : ICliModule
         command.Options.Add(evaluate);
         command.SetAction(parse =>
         {
-            CleanLog log;
-            try { log = CleanLogReader.Read(parse.GetValue(db)!); }
-            catch (CleanTablesMissingException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
+            var log = CleanLogReader.Read(parse.GetValue(db)!); // a missing table or database: Program's guard, exit code 2
             if (parse.GetValue(evaluate))
             {
                 PrintEvaluation(EnrichmentEvaluation.Run(log));

@@ -20,4 +20,9 @@ foreach (var module in modules)
 if (bench.Subcommands.Count > 0)
     root.Subcommands.Add(bench);
 
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+// System.CommandLine's own handler prints the stack trace; every verb's errors go through CliErrors instead.
+try { return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
+catch (Exception e) { return CliErrors.Report(Verb(parsed.CommandResult.Command), e); }
+
+static string Verb(Command c) => c.Parents.OfType<Command>().FirstOrDefault() is { } p and not RootCommand ? $"{Verb(p)} {c.Name}" : c.Name;
