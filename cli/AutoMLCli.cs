@@ -130,8 +130,9 @@ public sealed class AutoMLCli : ICliModule
             var dataPath = p.GetValue(data) is { } given ? Path.GetFullPath(given) : DefaultData(t);
             var optionsJson = AutoMLTasks.NormaliseOptions(t, p.GetValue(options));
             var trainable = AutoMLTasks.Create(t, dataPath, optionsJson);
-            var name = p.GetValue(experiment) ?? $"{t}-{p.GetValue(tuner)}-{p.GetValue(seed)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            var name = ModelFiles.CheckExperimentName(p.GetValue(experiment) ?? $"{t}-{p.GetValue(tuner)}-{p.GetValue(seed)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            if (!p.GetValue(noRefit)) ModelFiles.CheckOutputs(p.GetValue(model), name, dataPath, store.Path);
             if (store.Find(name) is not null && !p.GetValue(resume))
                 throw new ExperimentStoreException($"Experiment '{name}' already exists in {store.Path}; pass --resume to continue it or choose another --experiment.");
             var definition = AutoMLTasks.Define(name, trainable, dataPath, optionsJson, p.GetValue(tuner)!, p.GetValue(seed), p.GetValue(budget), p.GetValue(trials));
@@ -158,6 +159,7 @@ public sealed class AutoMLCli : ICliModule
             if (p.GetValue(budget) is not null || p.GetValue(trials) is not null)
                 store.SetBudget(e.Id, p.GetValue(budget) ?? d.BudgetSeconds, p.GetValue(trials) ?? d.MaxTrials);
             var trainable = AutoMLTasks.Create(d.Task, d.DataPath, d.TaskOptions);
+            if (!p.GetValue(noRefit)) ModelFiles.CheckOutputs(p.GetValue(model) ?? e.ModelPath, d.Name, d.DataPath, store.Path);
             return Execute(store, trainable, store.Get(d.Name).Definition, p.GetValue(noRefit), p.GetValue(model) ?? e.ModelPath, ct);
         }));
         return cmd;

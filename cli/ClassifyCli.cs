@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Workbook.Products;
 using Workbook.Products.Classification;
+using Workbook.Reports;
 
 namespace Workbook.Cli;
 
@@ -58,6 +59,7 @@ public sealed class ClassifyCli : ICliModule
         foreach (var o in new Option[] { data, labels, model, seed, threads }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
+            OutputGuard.Check([("--data", parse.GetValue(data)!), ("--labels", parse.GetValue(labels)!)], [("--model", parse.GetValue(model)!)]);
             var catalog = ProductCatalog.Load(parse.GetValue(data)!, parse.GetValue(labels)!);
             Console.WriteLine($"{catalog.Products.Count} products, {catalog.Labels.Count} labels; {catalog.Issues}");
             var options = new HierarchicalClassifierOptions { Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
@@ -97,6 +99,7 @@ public sealed class ClassifyCli : ICliModule
         foreach (var o in new Option[] { model, input, output }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
+            OutputGuard.Check([("--model", parse.GetValue(model)!), ("--input", parse.GetValue(input)!)], [("--output", parse.GetValue(output)!)]);
             var m = HierarchicalClassifierModel.Load(parse.GetValue(model)!);
             var products = ProductCatalog.ReadUnlabelled(parse.GetValue(input)!, m.Tree);
             var predictions = m.Predict(products);

@@ -38,6 +38,7 @@ public static class StreamingRanker
         options.Validate();
         rejectsPath ??= RejectsPathFor(output);
         var provenancePath = ProvenancePathFor(output);
+        OutputGuard.Check([("--input", input)], [("--output", output), ("rejects file", rejectsPath), ("provenance file", provenancePath)]);
         var workerCount = Math.Max(1, workers ?? Environment.ProcessorCount);
         DataLineage.Record(input);
         var clock = Stopwatch.StartNew();
