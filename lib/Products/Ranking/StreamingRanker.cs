@@ -9,7 +9,11 @@ namespace Workbook.Products.Ranking;
 
 /// <summary>What a streaming ranking run did.</summary>
 public sealed record RankRunSummary(string Input, string Output, string RejectsFile, string ProvenanceFile,
-    long Rows, long Scored, long Rejected, TimeSpan FitPass, TimeSpan ScorePass, TimeSpan WritePass, RankingModel Model, int SortRuns);
+    long Rows, long Scored, long Rejected, TimeSpan FitPass, TimeSpan ScorePass, TimeSpan WritePass, RankingModel Model, int SortRuns)
+{
+    /// <summary>Of <see cref="Rejected"/>, the later copies of a repeated product_id (the first copy is ranked).</summary>
+    public long Duplicates { get; init; }
+}
 
 /// <summary>
 /// Ranks a scoring file of any size in bounded memory: (1) parse the file in blocks on every core, gathering the fit
@@ -43,29 +47,17 @@ public static class StreamingRanker
         DataLineage.Record(input);
         var clock = Stopwatch.StartNew();
 
-        // Pass 1: fit data and rejects, one accumulator per worker, merged.
-        var fitData = new RankingFitData(options);
-        var rejects = new ConcurrentBag<ProductScoringReject>();
-        using (var blocks = new Utf8LineBlocks(input, blockSize))
+        // Pass 1: fit data and rejects, one accumulator per worker, merged; an 8-byte hash of every good row's id.
+        var (fitData, rejects, hashes) = FitPass(input, options, workerCount, blockSize, duplicates: null);
+        // Repeated ids (keep-first, DuplicateProductIds): only when two hashes match are those rows' ids compared, and
+        // only then is the fit pass run again without the later copies, so a clean file pays for the hashes alone.
+        var duplicates = new Dictionary<long, long>();
+        var repeated = DuplicateProductIds.Repeated(hashes!);
+        hashes = null;
+        if (repeated.Count > 0)
         {
-            var parser = new ScoringLineParser(input, blocks.Header);
-            var locals = OnWorkers(blocks.Blocks(), workerCount, () => new RankingFitData(options), (data, block) =>
-            {
-                Span<char> chars = stackalloc char[256];
-                foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
-                {
-                    if (length == 0) continue;
-                    var span = block.Buffer.AsSpan(start, length);
-                    if (parser.Parse(span, out var row) is { } e)
-                    {
-                        data.Rows++; // counted, not fitted
-                        rejects.Add(new ProductScoringReject(input, line, e.Field, e.Reason, Encoding.UTF8.GetString(span)));
-                        continue;
-                    }
-                    data.Add(Decode(row.CategoryId.Of(span), chars), row.ClicksValue, row.ImpressionsValue);
-                }
-            });
-            foreach (var local in locals) fitData.Merge(local);
+            duplicates = DuplicateProductIds.LaterCopies(CandidateIds(input, workerCount, blockSize, repeated));
+            if (duplicates.Count > 0) (fitData, rejects, _) = FitPass(input, options, workerCount, blockSize, duplicates);
         }
         var rows = fitData.Rows;
         var rejectsTmp = TempFor(rejectsPath);
@@ -92,7 +84,7 @@ public static class StreamingRanker
                 {
                     if (length == 0) continue;
                     var span = block.Buffer.AsSpan(start, length);
-                    if (parser.Parse(span, out var row) is not null) continue;
+                    if (parser.Parse(span, out var row) is not null || (duplicates.Count > 0 && duplicates.ContainsKey(line))) continue;
                     local.Scorer.Format(span, row, line, local.Run);
                 }
                 runs.Append(local.Run);
@@ -115,7 +107,7 @@ public static class StreamingRanker
         {
             provenance = Provenance.Capture([input]),
             options,
-            rows, scored, rejected = (long)rejects.Count,
+            rows, scored, rejected = (long)rejects.Count, duplicates = (long)duplicates.Count,
             order = "rank (best first); ties in input order",
             globalPrior = model.GlobalPrior,
             bands = model.Bands,
@@ -127,7 +119,65 @@ public static class StreamingRanker
         File.Move(outputTmp, output, overwrite: true);
         File.Move(rejectsTmp, rejectsPath, overwrite: true);
         File.Move(provenanceTmp, provenancePath, overwrite: true);
-        return new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, model, runs.Count);
+        return new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, model, runs.Count)
+            { Duplicates = duplicates.Count };
+    }
+
+    /// <summary>
+    /// Parses every line once: fit data (all good rows but the later copies in <paramref name="duplicates"/>), rejects
+    /// (bad rows and those later copies), and, on the first pass (<paramref name="duplicates"/> null), the hash of every
+    /// good row's product_id, one list per worker.
+    /// </summary>
+    private static (RankingFitData Fit, ConcurrentBag<ProductScoringReject> Rejects, List<List<ulong>>? Hashes) FitPass(
+        string input, RankerOptions options, int workerCount, int blockSize, IReadOnlyDictionary<long, long>? duplicates)
+    {
+        var fitData = new RankingFitData(options);
+        var rejects = new ConcurrentBag<ProductScoringReject>();
+        using var blocks = new Utf8LineBlocks(input, blockSize);
+        var parser = new ScoringLineParser(input, blocks.Header);
+        var locals = OnWorkers(blocks.Blocks(), workerCount, () => (Data: new RankingFitData(options), Hashes: new List<ulong>()), (local, block) =>
+        {
+            Span<char> chars = stackalloc char[256];
+            foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
+            {
+                if (length == 0) continue;
+                var span = block.Buffer.AsSpan(start, length);
+                if (parser.Parse(span, out var row) is { } e)
+                {
+                    local.Data.Rows++; // counted, not fitted
+                    rejects.Add(new ProductScoringReject(input, line, e.Field, e.Reason, Encoding.UTF8.GetString(span)));
+                    continue;
+                }
+                if (duplicates is null) local.Hashes.Add(DuplicateProductIds.Hash(row.ProductId.Of(span)));
+                else if (duplicates.TryGetValue(line, out var first))
+                {
+                    local.Data.Rows++;
+                    var id = Encoding.UTF8.GetString(DuplicateProductIds.Key(row.ProductId.Of(span)));
+                    rejects.Add(new ProductScoringReject(input, line, "product_id", DuplicateProductIds.Reason(id, first), Encoding.UTF8.GetString(span)));
+                    continue;
+                }
+                local.Data.Add(Decode(row.CategoryId.Of(span), chars), row.ClicksValue, row.ImpressionsValue);
+            }
+        });
+        foreach (var local in locals) fitData.Merge(local.Data);
+        return (fitData, rejects, duplicates is null ? locals.Select(l => l.Hashes).ToList() : null);
+    }
+
+    /// <summary>(line, id) of every good row whose id hash is in <paramref name="repeated"/>.</summary>
+    private static List<(long Line, string Id)> CandidateIds(string input, int workerCount, int blockSize, HashSet<ulong> repeated)
+    {
+        using var blocks = new Utf8LineBlocks(input, blockSize);
+        var parser = new ScoringLineParser(input, blocks.Header);
+        return OnWorkers(blocks.Blocks(), workerCount, () => new List<(long, string)>(), (found, block) =>
+        {
+            foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
+            {
+                var span = block.Buffer.AsSpan(start, length);
+                if (length == 0 || parser.Parse(span, out var row) is not null) continue;
+                var id = row.ProductId.Of(span);
+                if (repeated.Contains(DuplicateProductIds.Hash(id))) found.Add((line, Encoding.UTF8.GetString(DuplicateProductIds.Key(id))));
+            }
+        }).SelectMany(x => x).ToList();
     }
 
     // Exactly `workers` long-lived workers, each with one state for the whole pass, pulling one block at a time (reading
