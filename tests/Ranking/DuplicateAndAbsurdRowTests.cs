@@ -89,6 +89,17 @@ public class DuplicateAndAbsurdRowTests
     }
 
     [Fact]
+    public void A_file_whose_every_row_is_rejected_is_refused_naming_the_file_and_writes_nothing()
+    {
+        using var csv = new TempCsv($"{Header}\np1,c,1e308,1.0,40.0\np2,c,1e308,0.0,40.0\n");
+        var output = Path.Combine(csv.Dir, "scores.csv");
+        var e = Assert.Throws<InvalidDataException>(() => StreamingRanker.Run(csv.Path, output, new RankerOptions()));
+        Assert.Contains(csv.Path, e.Message);
+        Assert.Contains("2 rows, 2 rejected, most often for cpc: 1E+308 is above the plausible maximum 1000, e.g. line 2", e.Message);
+        Assert.Equal([csv.Path], Directory.GetFiles(csv.Dir)); // no output, rejects, provenance or temporary file
+    }
+
+    [Fact]
     public void The_cli_counts_the_duplicates()
     {
         using var csv = new TempCsv($"{Header}\np1,c,1.0,1.0,40.0\np2,c,1.0,0.0,40.0\np1,c,2.0,30.0,40.0\n");

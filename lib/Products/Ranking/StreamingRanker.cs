@@ -60,67 +60,82 @@ public static class StreamingRanker
             if (duplicates.Count > 0) (fitData, rejects, _) = FitPass(input, options, workerCount, blockSize, duplicates);
         }
         var rows = fitData.Rows;
-        var rejectsTmp = TempFor(rejectsPath);
-        using (var w = new StreamWriter(rejectsTmp, false, new UTF8Encoding(false)))
+        RankingModel model;
+        try { model = ProductRanker.Fit(fitData, options); }
+        catch (ArgumentException e)
         {
-            w.WriteLine("file,line,field,reason,raw_line");
-            foreach (var r in rejects.OrderBy(r => r.Line))
-                w.WriteLine(string.Join(',', Csv(r.File), r.Line.ToString(CultureInfo.InvariantCulture), Csv(r.Field), Csv(r.Reason), Csv(r.RawLine)));
+            // Nothing left to fit on (every row rejected, or no views anywhere): the file's problem, said with its name.
+            var top = rejects.GroupBy(r => $"{r.Field}: {r.Reason}").OrderByDescending(g => g.Count()).FirstOrDefault();
+            throw new InvalidDataException($"{input}: {e.Message} ({rows:N0} rows, {rejects.Count:N0} rejected" +
+                                           (top is null ? "" : $", most often for {top.Key}, e.g. line {top.Min(r => r.Line)}") + "). Nothing was written.", e);
         }
-        var model = ProductRanker.Fit(fitData, options);
-        var fitTime = clock.Elapsed;
-
-        // Pass 2: score and format every row; each block becomes one sorted run.
-        clock.Restart();
-        var outputTmp = TempFor(output);
-        using var runs = new SortedRuns(outputTmp + ".runs");
-        using (var blocks = new Utf8LineBlocks(input, blockSize))
+        // Temporary files beside each target, renamed over it at the end; a failure on the way leaves none behind.
+        var (rejectsTmp, outputTmp, provenanceTmp) = (TempFor(rejectsPath), TempFor(output), TempFor(provenancePath));
+        try
         {
-            var parser = new ScoringLineParser(input, blocks.Header);
-            var cache = new RowScorer.Cache();
-            OnWorkers(blocks.Blocks(), workerCount, () => (Scorer: new RowScorer(model, cache), Run: new SortedRuns.Builder()), (local, block) =>
+            using (var w = new StreamWriter(rejectsTmp, false, new UTF8Encoding(false)))
             {
-                foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
+                w.WriteLine("file,line,field,reason,raw_line");
+                foreach (var r in rejects.OrderBy(r => r.Line))
+                    w.WriteLine(string.Join(',', Csv(r.File), r.Line.ToString(CultureInfo.InvariantCulture), Csv(r.Field), Csv(r.Reason), Csv(r.RawLine)));
+            }
+            var fitTime = clock.Elapsed;
+
+            // Pass 2: score and format every row; each block becomes one sorted run.
+            clock.Restart();
+            using var runs = new SortedRuns(outputTmp + ".runs");
+            using (var blocks = new Utf8LineBlocks(input, blockSize))
+            {
+                var parser = new ScoringLineParser(input, blocks.Header);
+                var cache = new RowScorer.Cache();
+                OnWorkers(blocks.Blocks(), workerCount, () => (Scorer: new RowScorer(model, cache), Run: new SortedRuns.Builder()), (local, block) =>
                 {
-                    if (length == 0) continue;
-                    var span = block.Buffer.AsSpan(start, length);
-                    if (parser.Parse(span, out var row) is not null || (duplicates.Count > 0 && duplicates.ContainsKey(line))) continue;
-                    local.Scorer.Format(span, row, line, local.Run);
-                }
-                runs.Append(local.Run);
-            });
-        }
-        var scoreTime = clock.Elapsed;
+                    foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
+                    {
+                        if (length == 0) continue;
+                        var span = block.Buffer.AsSpan(start, length);
+                        if (parser.Parse(span, out var row) is not null || (duplicates.Count > 0 && duplicates.ContainsKey(line))) continue;
+                        local.Scorer.Format(span, row, line, local.Run);
+                    }
+                    runs.Append(local.Run);
+                });
+            }
+            var scoreTime = clock.Elapsed;
 
-        // Pass 3: merge the runs into the output, best first.
-        clock.Restart();
-        long scored;
-        using (var outStream = new FileStream(outputTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        {
-            outStream.Write(Encoding.UTF8.GetBytes(OutputHeader + "\n"));
-            scored = runs.Merge(outStream);
-        }
-        var writeTime = clock.Elapsed;
+            // Pass 3: merge the runs into the output, best first.
+            clock.Restart();
+            long scored;
+            using (var outStream = new FileStream(outputTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                outStream.Write(Encoding.UTF8.GetBytes(OutputHeader + "\n"));
+                scored = runs.Merge(outStream);
+            }
+            var writeTime = clock.Elapsed;
 
-        var provenanceTmp = TempFor(provenancePath);
-        File.WriteAllText(provenanceTmp, JsonSerializer.Serialize(new
+            File.WriteAllText(provenanceTmp, JsonSerializer.Serialize(new
+            {
+                provenance = Provenance.Capture([input]),
+                options,
+                rows, scored, rejected = (long)rejects.Count, duplicates = (long)duplicates.Count,
+                order = "rank (best first); ties in input order",
+                globalPrior = model.GlobalPrior,
+                bands = model.Bands,
+                categoryTau = double.IsFinite(model.CategoryTau) ? model.CategoryTau : (double?)null,
+                categories = model.Categories.Count,
+                output = Path.GetFileName(output),
+                rejects = Path.GetFileName(rejectsPath),
+            }, new JsonSerializerOptions { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() }, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            File.Move(outputTmp, output, overwrite: true);
+            File.Move(rejectsTmp, rejectsPath, overwrite: true);
+            File.Move(provenanceTmp, provenancePath, overwrite: true);
+            return new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, model, runs.Count)
+                { Duplicates = duplicates.Count };
+        }
+        finally
         {
-            provenance = Provenance.Capture([input]),
-            options,
-            rows, scored, rejected = (long)rejects.Count, duplicates = (long)duplicates.Count,
-            order = "rank (best first); ties in input order",
-            globalPrior = model.GlobalPrior,
-            bands = model.Bands,
-            categoryTau = double.IsFinite(model.CategoryTau) ? model.CategoryTau : (double?)null,
-            categories = model.Categories.Count,
-            output = Path.GetFileName(output),
-            rejects = Path.GetFileName(rejectsPath),
-        }, new JsonSerializerOptions { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() }, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-        File.Move(outputTmp, output, overwrite: true);
-        File.Move(rejectsTmp, rejectsPath, overwrite: true);
-        File.Move(provenanceTmp, provenancePath, overwrite: true);
-        return new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, model, runs.Count)
-            { Duplicates = duplicates.Count };
+            foreach (var temp in new[] { rejectsTmp, outputTmp, provenanceTmp })
+                if (File.Exists(temp)) File.Delete(temp);
+        }
     }
 
     /// <summary>
