@@ -42,8 +42,8 @@ internal sealed class FuzzCampaign(string family, ITestOutputHelper output)
 {
     public static int Cases => Env("WORKBOOK_FUZZ_CASES", 200);
     public static int Seed => Env("WORKBOOK_FUZZ_SEED", 14);
-    /// <summary>Real CLI processes per family (each costs a process start): WORKBOOK_FUZZ_CLI_CASES, default 3.</summary>
-    public static int CliCases => Env("WORKBOOK_FUZZ_CLI_CASES", 3);
+    /// <summary>Real CLI processes per family (each costs a process start): WORKBOOK_FUZZ_CLI_CASES, default 2.</summary>
+    public static int CliCases => Env("WORKBOOK_FUZZ_CLI_CASES", 2);
 
     private static int Env(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var v) && v > 0 ? v : fallback;
