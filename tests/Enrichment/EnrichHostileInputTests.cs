@@ -7,9 +7,7 @@ public class EnrichHostileInputTests
 {
     private static void AssertOneLineError(CliProcess.Result r, string expected)
     {
-        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Stdout}{r.Stderr}");
-        Assert.Contains(expected, r.Stderr);
-        Assert.DoesNotContain("   at ", r.Stderr);
+        CliProcess.AssertUserError(r, expected);
         Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

@@ -20,8 +20,7 @@ public class ReservedIndexNameTests
         using var nb = new TempNotebook("#!csharp\n\n{LIB}\n1 + 1\n", "index.dib");
         var reports = Path.Combine(nb.Directory, "reports");
         var r = CliProcess.Run(["report", nb.Path, "--output", reports]);
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("index.dib would be rendered to index.html, which is the report index", r.Stderr);
+        CliProcess.AssertUserError(r, "index.dib would be rendered to index.html, which is the report index");
         Assert.False(Directory.Exists(reports));
     }
 }

@@ -139,6 +139,33 @@ public class PipelineWriterLockTests : IDisposable
     }
 
     [Fact]
+    public async Task A_postgres_run_killed_with_sigkill_releases_its_lock_and_is_marked_abandoned()
+    {
+        using var schema = new PostgresSchema();
+        using var p = CliProcess.Start(["pipeline", "run", "--input", Logs("big", 60_000), "--db", schema.ConnectionString]);
+        string? line;
+        while ((line = await p.StandardOutput.ReadLineAsync()) != null)
+            if (line.Contains("task=index_requests event=start")) break;
+        Assert.NotNull(line);
+        var killedRun = line.Split("run=")[1].Split(' ')[0];
+        p.Kill(entireProcessTree: true);
+        await p.WaitForExitAsync();
+
+        // The server ends the dead session, and its advisory lock with it, as soon as the socket closes.
+        PipelineSummary next;
+        var clock = Stopwatch.StartNew();
+        while ((next = await PipelineFixture.Run(Logs($"small{clock.ElapsedMilliseconds}", 0), schema.ConnectionString)).Refused)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the killed run's lock was never released");
+            await Task.Delay(200);
+        }
+        Assert.True(next.Succeeded, next.Render());
+        using var c = SearchLogDatabase.Open(schema.ConnectionString);
+        Assert.Equal("abandoned", Scalar(c, $"SELECT status FROM pipeline_runs WHERE run_id = '{killedRun}'"));
+        AssertPublishedByOneRun(schema.ConnectionString, next.RunId);
+    }
+
+    [Fact]
     public async Task History_from_before_pid_and_host_were_kept_gets_the_columns()
     {
         using (var c = SearchLogDatabase.Open(Db))
