@@ -187,7 +187,7 @@ public static class SearchLogPipeline
                 Do((r, _) => WithConnection(r, c =>
                 {
                     if (c is SqliteConnection) SearchLogDatabase.Execute(c, "PRAGMA synchronous = FULL");
-                    CleaningSteps.Swap(c);
+                    CleaningSteps.Swap(c, r.RunId);
                     return 3;
                 }))),
         ]);
