@@ -31,6 +31,7 @@ public static class SearchLogDatabase
     }
 
     /// <summary>An open connection; SQLite files and their folder are created when missing.</summary>
+    /// <exception cref="InvalidDataException">The SQLite file exists but is not a SQLite database (named in the message).</exception>
     public static DbConnection Open(string? dbPathOrConnectionString = null)
     {
         var target = string.IsNullOrWhiteSpace(dbPathOrConnectionString) ? DefaultPath : dbPathOrConnectionString;
@@ -39,8 +40,21 @@ public static class SearchLogDatabase
             : new SqliteConnection(SqliteConnectionString(target));
         connection.Open();
         if (connection is SqliteConnection)
-            // Long: the second of two concurrent loads waits for the first to commit (minutes at 10M rows).
-            Execute(connection, "PRAGMA busy_timeout = 3600000; PRAGMA foreign_keys = OFF;");
+        {
+            try
+            {
+                // Long: the second of two concurrent loads waits for the first to commit (minutes at 10M rows).
+                Execute(connection, "PRAGMA busy_timeout = 3600000; PRAGMA foreign_keys = OFF;");
+                // Reading the header now, not at the first query, so a file that is not a database is named here.
+                Scalar(connection, "PRAGMA schema_version");
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
+            {
+                connection.Dispose();
+                throw new InvalidDataException($"'{Describe(target)}' is not a readable SQLite database ({e.Message}); " +
+                                               "pass a SQLite file or a PostgreSQL connection string as --db.", e);
+            }
+        }
         return connection;
     }
 

@@ -42,8 +42,12 @@ public static class SearchLogPipeline
     /// <summary>The task graph (for <c>pipeline dag</c>); its tasks are not runnable outside <see cref="RunAsync"/>.</summary>
     public static TaskGraph Graph() => BuildGraph(null);
 
+    /// <summary>Runs the pipeline; every outcome of the run itself, failures included, is in the summary.</summary>
+    /// <exception cref="InvalidDataException">The SQLite file is not a SQLite database (nothing was done).</exception>
+    /// <exception cref="DbException">The database cannot be reached (nothing was done).</exception>
     public static async Task<PipelineSummary> RunAsync(PipelineOptions options, CancellationToken ct = default)
     {
+        using (SearchLogDatabase.Open(options.Database)) { } // an unusable database is the caller's problem, before any work
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SearchLogPipeline");
         var run = new RunState(options, NewRunId());
         var started = DateTimeOffset.UtcNow;

@@ -26,16 +26,8 @@ public static class CleanLogReader
             throw new CleanTablesMissingException(
                 $"The database '{Path.GetFullPath(dbPathOrConnectionString)}' does not exist: {PipelineHint}.");
         if (isFile) Workbook.Reports.DataLineage.Record(dbPathOrConnectionString);
-        try
-        {
-            using var connection = SearchLogDatabase.Open(dbPathOrConnectionString);
-            return Read(connection);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
-        {
-            throw new InvalidDataException(
-                $"'{SearchLogDatabase.Describe(dbPathOrConnectionString)}' is not a readable SQLite database ({e.Message}): pass the pipeline's database with --db, or {PipelineHint}.", e);
-        }
+        using var connection = SearchLogDatabase.Open(dbPathOrConnectionString); // a file that is not a database: InvalidDataException
+        return Read(connection);
     }
 
     /// <summary>Loads every clean search and click from an open connection (SQLite or PostgreSQL).</summary>
