@@ -35,7 +35,10 @@ public sealed class ExperimentStore : IDisposable
         return Open(path);
     }
 
-    public static ExperimentStore Open(string? path = null)
+    public static ExperimentStore Open(string? path = null) => Open(path, TimeSpan.FromMinutes(1));
+
+    /// <param name="busyTimeout">How long a writer waits for another process's write lock (tests shorten it).</param>
+    internal static ExperimentStore Open(string? path, TimeSpan busyTimeout)
     {
         path = System.IO.Path.GetFullPath(path ?? DefaultPath);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
@@ -44,8 +47,13 @@ public sealed class ExperimentStore : IDisposable
         {
             db.Open();
             var store = new ExperimentStore(path, db);
-            store.Initialise();
+            store.Initialise(busyTimeout);
             return store;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED: healthy, just held
+        {
+            db.Dispose();
+            throw new ExperimentStoreException($"{path} is busy: another process held its write lock longer than this process waits ({e.Message}). Try again when it is done.", e);
         }
         catch (SqliteException e)
         {
@@ -60,10 +68,10 @@ public sealed class ExperimentStore : IDisposable
         }
     }
 
-    private void Initialise()
+    private void Initialise(TimeSpan busyTimeout)
     {
         // Several runs share a store (different experiments, or `automl list` beside a run): a writer waits its turn.
-        Execute("PRAGMA busy_timeout = 60000");
+        Execute($"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}");
         // Two processes may open the same new, empty file at once. The check and the creation are one write
         // transaction, so the second waits for the first and then finds a store, instead of creating the tables
         // again and calling a healthy store unreadable. Reading the header is also what surfaces "file is not a

@@ -40,6 +40,19 @@ public sealed class AutoMLHostileInputTests : IDisposable
     }
 
     [Fact]
+    public void A_store_held_by_another_writer_is_busy_not_corrupt()
+    {
+        var path = Path.Combine(_dir, "held.db");
+        using (ExperimentStore.Open(path)) { }
+        using var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        other.Open();
+        using var hold = other.BeginTransaction(deferred: false);
+        var e = Assert.Throws<ExperimentStoreException>(() => ExperimentStore.Open(path, TimeSpan.FromMilliseconds(200)));
+        Assert.Contains("is busy", e.Message);
+        Assert.DoesNotContain("not a readable", e.Message);
+    }
+
+    [Fact]
     public void Two_cli_runs_creating_one_new_store_at_once_both_finish()
     {
         var store = Path.Combine(_dir, "shared.db");
