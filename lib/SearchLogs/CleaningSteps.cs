@@ -36,10 +36,7 @@ internal static class CleaningSteps
         {
             mark.Transaction = tx;
             mark.CommandText = $"UPDATE {CleanSchema.PipelineRunsTable} SET status = 'succeeded' WHERE run_id = @r";
-            var p = mark.CreateParameter();
-            p.ParameterName = "@r";
-            p.Value = runId;
-            mark.Parameters.Add(p);
+            SearchLogDatabase.AddParameter(mark, "@r", runId);
             mark.ExecuteNonQuery();
         }
         foreach (var (staged, published) in new[]

@@ -86,6 +86,14 @@ public static class SearchLogDatabase
         return $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}" + (b.SearchPath is { Length: > 0 } sp ? $" (schema {sp})" : "");
     }
 
+    internal static void AddParameter(DbCommand cmd, string name, object? value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+    }
+
     internal static int Execute(DbConnection connection, string sql, DbTransaction? tx = null)
     {
         using var cmd = connection.CreateCommand();

@@ -254,18 +254,18 @@ public static class SearchLogPipeline
             // Only the lock holder runs, and this run holds it: a row still 'running' belongs to a process that died.
             abandon.CommandText = $"UPDATE {CleanSchema.PipelineRunsTable} SET status = 'abandoned', finished_at = @f, " +
                                   "error = 'its process ended without finishing (killed or crashed); found by run ' || @r WHERE status = 'running'";
-            AddParameter(abandon, "@f", started.UtcDateTime.ToString("O"));
-            AddParameter(abandon, "@r", run.RunId);
+            SearchLogDatabase.AddParameter(abandon, "@f", started.UtcDateTime.ToString("O"));
+            SearchLogDatabase.AddParameter(abandon, "@r", run.RunId);
             abandon.ExecuteNonQuery();
         }
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"INSERT INTO {CleanSchema.PipelineRunsTable} (run_id, started_at, status, input_folder, backend, pid, host) VALUES (@r, @s, 'running', @i, @b, @p, @h)";
-        AddParameter(cmd, "@r", run.RunId);
-        AddParameter(cmd, "@s", started.UtcDateTime.ToString("O"));
-        AddParameter(cmd, "@i", Path.GetFullPath(run.Options.InputFolder));
-        AddParameter(cmd, "@b", run.Backend.ToString());
-        AddParameter(cmd, "@p", (long)Environment.ProcessId);
-        AddParameter(cmd, "@h", Environment.MachineName);
+        SearchLogDatabase.AddParameter(cmd, "@r", run.RunId);
+        SearchLogDatabase.AddParameter(cmd, "@s", started.UtcDateTime.ToString("O"));
+        SearchLogDatabase.AddParameter(cmd, "@i", Path.GetFullPath(run.Options.InputFolder));
+        SearchLogDatabase.AddParameter(cmd, "@b", run.Backend.ToString());
+        SearchLogDatabase.AddParameter(cmd, "@p", (long)Environment.ProcessId);
+        SearchLogDatabase.AddParameter(cmd, "@h", Environment.MachineName);
         cmd.ExecuteNonQuery();
     }
 
@@ -328,35 +328,28 @@ public static class SearchLogPipeline
             using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = $"INSERT INTO {CleanSchema.TaskRunsTable} (run_id, task, started_at, finished_at, status, attempts, rows, error) VALUES (@r, @t, @s, @f, @st, @a, @n, @e)";
-            AddParameter(cmd, "@r", run.RunId);
-            AddParameter(cmd, "@t", t.Task);
-            AddParameter(cmd, "@s", t.StartedAt.UtcDateTime.ToString("O"));
-            AddParameter(cmd, "@f", t.FinishedAt.UtcDateTime.ToString("O"));
-            AddParameter(cmd, "@st", t.Outcome.ToString().ToLowerInvariant());
-            AddParameter(cmd, "@a", t.Attempts);
-            AddParameter(cmd, "@n", t.Rows);
-            AddParameter(cmd, "@e", t.Error);
+            SearchLogDatabase.AddParameter(cmd, "@r", run.RunId);
+            SearchLogDatabase.AddParameter(cmd, "@t", t.Task);
+            SearchLogDatabase.AddParameter(cmd, "@s", t.StartedAt.UtcDateTime.ToString("O"));
+            SearchLogDatabase.AddParameter(cmd, "@f", t.FinishedAt.UtcDateTime.ToString("O"));
+            SearchLogDatabase.AddParameter(cmd, "@st", t.Outcome.ToString().ToLowerInvariant());
+            SearchLogDatabase.AddParameter(cmd, "@a", t.Attempts);
+            SearchLogDatabase.AddParameter(cmd, "@n", t.Rows);
+            SearchLogDatabase.AddParameter(cmd, "@e", t.Error);
             cmd.ExecuteNonQuery();
         }
         using (var cmd = c.CreateCommand())
         {
             cmd.Transaction = tx;
             cmd.CommandText = $"UPDATE {CleanSchema.PipelineRunsTable} SET finished_at = @f, status = @st, summary = @j, error = @e WHERE run_id = @r";
-            AddParameter(cmd, "@f", DateTime.UtcNow.ToString("O"));
-            AddParameter(cmd, "@st", summary.Succeeded ? "succeeded" : "failed");
-            AddParameter(cmd, "@j", JsonSerializer.Serialize(new { summary.Sources, summary.Checks, elapsed_s = summary.Elapsed.TotalSeconds }));
-            AddParameter(cmd, "@e", summary.Error);
-            AddParameter(cmd, "@r", run.RunId);
+            SearchLogDatabase.AddParameter(cmd, "@f", DateTime.UtcNow.ToString("O"));
+            SearchLogDatabase.AddParameter(cmd, "@st", summary.Succeeded ? "succeeded" : "failed");
+            SearchLogDatabase.AddParameter(cmd, "@j", JsonSerializer.Serialize(new { summary.Sources, summary.Checks, elapsed_s = summary.Elapsed.TotalSeconds }));
+            SearchLogDatabase.AddParameter(cmd, "@e", summary.Error);
+            SearchLogDatabase.AddParameter(cmd, "@r", run.RunId);
             cmd.ExecuteNonQuery();
         }
         tx.Commit();
     }
 
-    private static void AddParameter(DbCommand cmd, string name, object? value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value ?? DBNull.Value;
-        cmd.Parameters.Add(p);
-    }
 }
