@@ -133,8 +133,9 @@ public sealed class AutoMLCli : ICliModule
             var dataPath = p.GetValue(data) is { } given ? Path.GetFullPath(given) : DefaultData(t);
             var optionsJson = Tasks.NormaliseOptions(t, p.GetValue(options));
             var trainable = Tasks.Create(t, dataPath, optionsJson);
-            var name = p.GetValue(experiment) ?? $"{t}-{p.GetValue(tuner)}-{p.GetValue(seed)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            var name = ModelFiles.CheckExperimentName(p.GetValue(experiment) ?? $"{t}-{p.GetValue(tuner)}-{p.GetValue(seed)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            if (!p.GetValue(noRefit)) ModelFiles.CheckOutputs(p.GetValue(model) ?? DefaultModelPath(name), name, dataPath, store.Path);
             if (store.Find(name) is not null && !p.GetValue(resume))
                 throw new ExperimentStoreException($"Experiment '{name}' already exists in {store.Path}; pass --resume to continue it or choose another --experiment.");
             var definition = AutoMLTasks.Define(name, trainable, dataPath, optionsJson, p.GetValue(tuner)!, p.GetValue(seed), p.GetValue(budget), p.GetValue(trials));
@@ -161,6 +162,7 @@ public sealed class AutoMLCli : ICliModule
             if (p.GetValue(budget) is not null || p.GetValue(trials) is not null)
                 store.SetBudget(e.Id, p.GetValue(budget) ?? d.BudgetSeconds, p.GetValue(trials) ?? d.MaxTrials);
             var trainable = Tasks.Create(d.Task, d.DataPath, d.TaskOptions);
+            if (!p.GetValue(noRefit)) ModelFiles.CheckOutputs(p.GetValue(model) ?? e.ModelPath ?? DefaultModelPath(d.Name), d.Name, d.DataPath, store.Path);
             return Execute(store, trainable, store.Get(d.Name).Definition, p.GetValue(noRefit), p.GetValue(model) ?? e.ModelPath, ct);
         }));
         return cmd;
@@ -297,7 +299,7 @@ public sealed class AutoMLCli : ICliModule
                (t.Error is null ? "" : $"  error: {t.Error}");
     }
 
-    private static string DefaultModelPath(string experiment) => WorkbookPaths.Data("models", "automl", experiment + ".model");
+    private static string DefaultModelPath(string experiment) => WorkbookPaths.Data("models", "automl", ModelFiles.CheckExperimentName(experiment) + ".model");
 
     private static string DefaultData(string task) => task switch
     {
@@ -310,14 +312,8 @@ public sealed class AutoMLCli : ICliModule
     {
         // Redirected output gets Spectre's 80-column default, too narrow for parameter JSON.
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 240;
+        // Other errors go to Program's guard (CliErrors): one line, exit code 2 for what the user can fix.
         try { return await Task.Run(action); }
-        catch (Exception e) when (e is ExperimentStoreException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or FormatException or InvalidOperationException)
-        {
-            Console.Error.WriteLine($"automl: {e.Message}");
-            // The library says what is wrong; the commands that help are the CLI's to name.
-            if (e is ExperimentStoreException) Console.Error.WriteLine("automl: `automl list [--store PATH]` shows the stored experiments; --store PATH picks another store.");
-            return 1;
-        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("automl: cancelled; `automl resume <name>` continues the experiment.");

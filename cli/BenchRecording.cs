@@ -17,17 +17,17 @@ internal static class BenchRecording
     };
 
     /// <summary>Invokes <paramref name="parse"/>, recording its output when <paramref name="record"/> is set on a bench verb.</summary>
-    public static async Task<int> InvokeAsync(ParseResult parse, Option<bool> record, Command bench, string[] args)
+    public static async Task<int> InvokeAsync(ParseResult parse, InvocationConfiguration invocation, Option<bool> record, Command bench, string[] args)
     {
         var verb = parse.CommandResult.Command;
         if (parse.Errors.Count > 0 || !parse.GetValue(record) || verb == bench || !bench.Subcommands.Contains(verb))
-            return await parse.InvokeAsync();
+            return await parse.InvokeAsync(invocation);
 
         var original = Console.Out;
         var captured = new StringWriter();
         Console.SetOut(new TeeWriter(original, captured));
         int exit;
-        try { exit = await parse.InvokeAsync(); }
+        try { exit = await parse.InvokeAsync(invocation); }
         finally
         {
             Console.Out.Flush();

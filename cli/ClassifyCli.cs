@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Workbook.Products;
 using Workbook.Products.Classification;
+using Workbook.Reports;
 
 namespace Workbook.Cli;
 
@@ -70,6 +71,7 @@ public sealed class ClassifyCli : ICliModule
         command.SetAction(parse => Run(() =>
         {
             var catalog = ProductCatalog.LoadFolder(DataArguments.CatalogueFolder(parse.GetValue(data)!, parse.GetValue(labels)));
+            OutputGuard.Check([("--data", catalog.DataPath), ("labels", catalog.LabelInfoPath)], [("--model", parse.GetValue(model)!)]);
             Console.WriteLine($"{catalog.Products.Count} products, {catalog.Labels.Count} labels; {catalog.Issues}");
             var options = new HierarchicalClassifierOptions { Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
             var result = ClassifierTraining.Train(catalog, options);
@@ -109,6 +111,7 @@ public sealed class ClassifyCli : ICliModule
         foreach (var o in new Option[] { model, input, output }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
+            OutputGuard.Check([("--model", parse.GetValue(model)!), ("--input", parse.GetValue(input)!)], [("--output", parse.GetValue(output)!)]);
             var m = LoadModel(parse.GetValue(model)!);
             var products = ProductCatalog.ReadUnlabelled(parse.GetValue(input)!, m.Tree);
             var predictions = m.Predict(products);
@@ -125,19 +128,11 @@ public sealed class ClassifyCli : ICliModule
         catch (InvalidDataException e) { throw new InvalidDataException($"{e.Message} Retrain it with `classify train`.", e); }
     }
 
+    // Errors go to Program's guard (CliErrors): one line, exit code 2.
     private static int Run(Action action)
     {
-        try
-        {
-            action();
-            return 0;
-        }
-
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or KeyNotFoundException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
+        action();
+        return 0;
     }
 
     internal static void PrintReport(ClassificationReport report)

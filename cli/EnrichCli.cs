@@ -7,7 +7,7 @@ namespace Workbook.Cli;
 /// <summary><c>enrich</c>: query enrichment from the clean search logs; <c>bench enrich</c>: its latency and build time.</summary>
 public sealed class EnrichCli : ICliModule
 {
-    private const string PipelineCommand = "dotnet run -- pipeline run --input data/search-logs";
+    internal const string PipelineCommand = "dotnet run -- pipeline run --input data/search-logs";
 
     public IEnumerable<Command> Commands()
     {
@@ -22,13 +22,7 @@ public sealed class EnrichCli : ICliModule
         command.Options.Add(evaluate);
         command.SetAction(parse =>
         {
-            CleanLog log;
-            try { log = CleanLogReader.Read(parse.GetValue(db)!); }
-            catch (CleanTablesMissingException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message} Run `{PipelineCommand}` first.");
-                return 2;
-            }
+            var log = CleanLogReader.Read(parse.GetValue(db)!); // a missing table or database: Program's guard, exit code 2
             if (parse.GetValue(evaluate))
             {
                 PrintEvaluation(EnrichmentEvaluation.Run(log));

@@ -37,7 +37,8 @@ public sealed class PipelineCli : ICliModule
             }, ct);
             loggers.Dispose(); // flush the console logger before the summary
             Console.WriteLine(summary.Render());
-            return summary.Succeeded ? 0 : summary.StructuralFailure ? 2 : 1;
+            // 2: the user can fix it (a bad file, or another run writing this database); 1: the run itself failed.
+            return summary.Succeeded ? 0 : summary.StructuralFailure || summary.Refused ? 2 : 1;
         });
 
         var dag = new Command("dag", "Print the pipeline's task graph.");

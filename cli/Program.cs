@@ -22,4 +22,10 @@ bench.Options.Add(record);
 if (bench.Subcommands.Count > 0)
     root.Subcommands.Add(bench);
 
-return await BenchRecording.InvokeAsync(root.Parse(args), record, bench, args);
+var parsed = root.Parse(args);
+// System.CommandLine's own handler prints the stack trace; every verb's errors go through CliErrors instead.
+var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+try { return await BenchRecording.InvokeAsync(parsed, invocation, record, bench, args); }
+catch (Exception e) { return CliErrors.Report(Verb(parsed.CommandResult.Command), e); }
+
+static string Verb(Command c) => c.Parents.OfType<Command>().FirstOrDefault() is { } p and not RootCommand ? $"{Verb(p)} {c.Name}" : c.Name;

@@ -27,19 +27,12 @@ public sealed class RankCli : ICliModule
             {
                 Score = parse.GetValue(score), Seed = parse.GetValue(seed), Prior = parse.GetValue(prior), CategoryPooling = parse.GetValue(pooling),
             };
-            try
-            {
-                var s = StreamingRanker.Run(parse.GetValue(input)!, parse.GetValue(output)!, options);
-                Console.WriteLine($"ranked {s.Scored:N0} products ({s.Rejected:N0} rejected) -> {s.Output}");
-                Console.WriteLine($"rejects: {s.RejectsFile}");
-                Console.WriteLine($"provenance: {s.ProvenanceFile}");
-                return 0;
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"rank: {e.Message}");
-                return 1;
-            }
+            var s = StreamingRanker.Run(parse.GetValue(input)!, parse.GetValue(output)!, options);
+            Console.WriteLine($"ranked {s.Scored:N0} products ({s.Rejected:N0} rejected" +
+                              (s.Duplicates > 0 ? $", of which {s.Duplicates:N0} repeated a product_id: first copy kept" : "") + $") -> {s.Output}");
+            Console.WriteLine($"rejects: {s.RejectsFile}");
+            Console.WriteLine($"provenance: {s.ProvenanceFile}");
+            return 0;
         });
         yield return rank;
     }

@@ -51,6 +51,13 @@ internal static class ReportCommand
             foreach (var m in missing) Console.Error.WriteLine($"report: no notebook at {m}");
             return 2;
         }
+        var reserved = paths.Where(ReportIndex.IsReservedNotebook).ToList();
+        if (reserved.Count > 0)
+        {
+            foreach (var r in reserved)
+                Console.Error.WriteLine($"report: {r} would be rendered to {ReportIndex.FileName}, which is the report index; rename the notebook. Nothing was run.");
+            return 2;
+        }
         if (paths.Count == 0)
         {
             Console.Error.WriteLine($"report: no notebooks in {Path.Combine(root, "notebooks")}");

@@ -18,11 +18,17 @@ public static partial class ReportIndex
         public bool Stale => Source.Length > 0 && !System.IO.File.Exists(Source);
     }
 
+    public const string FileName = "index.html";
+
+    /// <summary>True for a notebook (<c>index.dib</c>) whose report would be written over the index.</summary>
+    public static bool IsReservedNotebook(string notebookPath) =>
+        string.Equals(Path.GetFileNameWithoutExtension(notebookPath) + ".html", FileName, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The reports in <paramref name="directory"/>, by file name.</summary>
     public static IReadOnlyList<Entry> Read(string directory) =>
         !Directory.Exists(directory) ? [] :
         Directory.EnumerateFiles(directory, "*.html")
-            .Where(f => !string.Equals(Path.GetFileName(f), "index.html", StringComparison.OrdinalIgnoreCase))
+            .Where(f => !string.Equals(Path.GetFileName(f), FileName, StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .Select(ReadEntry)
             .ToList();
@@ -48,7 +54,7 @@ public static partial class ReportIndex
         }
         if (entries.Count == 0) sb.Append("<li>No reports yet: run <code>dotnet run -- report</code>.</li>\n");
         sb.Append("</ul></div>\n</div>\n</body>\n</html>\n");
-        var path = Path.Combine(directory, "index.html");
+        var path = Path.Combine(directory, FileName);
         AtomicFile.WriteAllText(path, sb.ToString());
         return path;
     }

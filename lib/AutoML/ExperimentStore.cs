@@ -33,7 +33,10 @@ public sealed class ExperimentStore : IDisposable
         return Open(path);
     }
 
-    public static ExperimentStore Open(string path)
+    public static ExperimentStore Open(string path) => Open(path, TimeSpan.FromMinutes(1));
+
+    /// <param name="busyTimeout">How long a writer waits for another process's write lock (tests shorten it).</param>
+    internal static ExperimentStore Open(string path, TimeSpan busyTimeout)
     {
         path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
@@ -42,8 +45,13 @@ public sealed class ExperimentStore : IDisposable
         {
             db.Open();
             var store = new ExperimentStore(path, db);
-            store.Initialise();
+            store.Initialise(busyTimeout);
             return store;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED: healthy, just held
+        {
+            db.Dispose();
+            throw new ExperimentStoreException($"{path} is busy: another process held its write lock longer than this process waits ({e.Message}). Try again when it is done.", e);
         }
         catch (SqliteException e)
         {
@@ -58,17 +66,23 @@ public sealed class ExperimentStore : IDisposable
         }
     }
 
-    private void Initialise()
+    private void Initialise(TimeSpan busyTimeout)
     {
-        // Reading the header is what surfaces "file is not a database" for a corrupt file.
+        // Several runs share a store (different experiments, or `automl list` beside a run): a writer waits its turn.
+        Execute($"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}");
+        // Two processes may open the same new, empty file at once. The check and the creation are one write
+        // transaction, so the second waits for the first and then finds a store, instead of creating the tables
+        // again and calling a healthy store unreadable. Reading the header is also what surfaces "file is not a
+        // database" for a corrupt file.
+        using (var tx = _db.BeginTransaction(deferred: false))
+        {
+            var blank = Scalar<long>("PRAGMA application_id", tx) == 0 && Scalar<long>("PRAGMA user_version", tx) == 0
+                        && Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table'", tx) == 0;
+            if (blank) CreateSchema(tx);
+            tx.Commit();
+        }
         var appId = Scalar<long>("PRAGMA application_id");
         var version = Scalar<long>("PRAGMA user_version");
-        var tables = Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-        if (appId == 0 && version == 0 && tables == 0)
-        {
-            CreateSchema();
-            return;
-        }
         if (appId != ApplicationId)
             throw new ExperimentStoreException($"{Path} is not a workbook experiment store (application_id 0x{appId:X8}, expected 0x{ApplicationId:X8}); " +
                                                "it belongs to another application.");
@@ -80,11 +94,8 @@ public sealed class ExperimentStore : IDisposable
         Execute("PRAGMA synchronous = NORMAL");
     }
 
-    private void CreateSchema()
+    private void CreateSchema(SqliteTransaction tx)
     {
-        Execute("PRAGMA journal_mode = WAL");
-        Execute("PRAGMA synchronous = NORMAL");
-        using var tx = _db.BeginTransaction();
         Execute($"""
             CREATE TABLE schema_version (version INTEGER NOT NULL, applied TEXT NOT NULL);
             INSERT INTO schema_version VALUES ({SchemaVersion}, '{Now()}');
@@ -125,7 +136,6 @@ public sealed class ExperimentStore : IDisposable
             PRAGMA application_id = {ApplicationId};
             PRAGMA user_version = {SchemaVersion};
             """, tx);
-        tx.Commit();
     }
 
     /// <summary>Creates the experiment, or returns the stored one after checking it is the same definition.</summary>
@@ -134,16 +144,20 @@ public sealed class ExperimentStore : IDisposable
         var existing = Find(definition.Name);
         if (existing is null)
         {
+            ModelFiles.CheckExperimentName(definition.Name); // only new names: a stored experiment stays readable
             using var tx = _db.BeginTransaction();
-            Execute("""
+            // Another process may have created the same name since Find: then this joins it, checked like a resume below.
+            var inserted = Execute("""
                 INSERT INTO experiments (name, task, data_path, task_options, search_space, tuner, seed, budget_seconds, max_trials, data_hash, code_version, created)
                 VALUES ($name, $task, $data, $options, $space, $tuner, $seed, $budget, $trials, $hash, $code, $created)
+                ON CONFLICT (name) DO NOTHING
                 """, tx, ("$name", definition.Name), ("$task", definition.Task), ("$data", definition.DataPath),
                 ("$options", definition.TaskOptions), ("$space", definition.SearchSpace), ("$tuner", definition.Tuner),
                 ("$seed", definition.Seed), ("$budget", definition.BudgetSeconds), ("$trials", definition.MaxTrials),
                 ("$hash", definition.DataHash), ("$code", definition.CodeVersion), ("$created", Now()));
             tx.Commit();
-            return Find(definition.Name)!;
+            existing = Find(definition.Name)!;
+            if (inserted == 1) return existing;
         }
         var d = existing.Definition;
         void Same(string what, object stored, object now)
@@ -303,9 +317,9 @@ public sealed class ExperimentStore : IDisposable
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
-    private T Scalar<T>(string sql)
+    private T Scalar<T>(string sql, SqliteTransaction? tx = null)
     {
-        using var cmd = Command(sql);
+        using var cmd = Command(sql, tx);
         return (T)Convert.ChangeType(cmd.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
     }
 

@@ -6,6 +6,31 @@ namespace Workbook.AutoML;
 /// <summary>The tuned model's file and its lineage beside it (both written atomically).</summary>
 public static class ModelFiles
 {
+    private static readonly System.Text.RegularExpressions.Regex ExperimentName = new("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$");
+
+    /// <summary>
+    /// An experiment name becomes a file name (the CLI's default model path): "../x" would put the model outside
+    /// data/models/automl and "" would write ".model". Letters, digits, '.', '_' and '-', at most 100, not starting with a dot.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is not one.</exception>
+    public static string CheckExperimentName(string name) => ExperimentName.IsMatch(name) && !name.Contains("..")
+        ? name
+        : throw new ArgumentException($"experiment name '{name}' is not usable as a file name: use 1-100 letters, digits, '.', '_' or '-', " +
+                                      "starting with a letter or digit, without '..'.");
+
+    /// <summary>
+    /// Refuses a model path that is one of the experiment's inputs (a data file, a file of the data folder, the store)
+    /// or the lineage of one, before any trial runs rather than after the budget is spent.
+    /// </summary>
+    public static string CheckOutputs(string modelPath, string experimentName, string dataPath, string storePath)
+    {
+        var model = Path.GetFullPath(modelPath);
+        var inputs = (Directory.Exists(dataPath) ? Directory.GetFiles(dataPath) : [dataPath]).Select(f => ("data file", f))
+            .Append(("experiment store", storePath));
+        OutputGuard.Check(inputs, [("model file", model), ("lineage file", LineagePath(model))]);
+        return model;
+    }
+
     public static string LineagePath(string modelPath) => modelPath + ".lineage.json";
 
     /// <summary>
@@ -22,7 +47,7 @@ public static class ModelFiles
         var selection = ConfigurationSelection.Choose(trainable, trials, cancellation);
         // The trial that evaluated the selected configuration (the default may not have been one).
         var trial = Leaderboard.Rank(trials).FirstOrDefault(t => t.ParamsJson == selection.Parameters.Json);
-        modelPath = Path.GetFullPath(modelPath);
+        modelPath = CheckOutputs(modelPath, experimentName, experiment.Definition.DataPath, store.Path);
         var test = trainable.FitFinalAndSave(selection.Parameters, modelPath, cancellation);
         var lineage = new ModelLineage(experimentName, experiment.Definition.Task, experiment.Definition.Tuner, experiment.Definition.Seed,
             trial?.Number, selection.Reason, JsonDocument.Parse(selection.Parameters.Json).RootElement,

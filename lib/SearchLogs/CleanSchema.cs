@@ -82,11 +82,13 @@ internal static class CleanSchema
         new("run_id", ColumnType.Text),
         new("started_at", ColumnType.Text),
         new("finished_at", ColumnType.Text, Nullable: true),
-        new("status", ColumnType.Text),              // running, succeeded, failed
+        new("status", ColumnType.Text),              // running, succeeded, failed, abandoned (its process died; set by the next run)
         new("input_folder", ColumnType.Text),
         new("backend", ColumnType.Text),
         new("summary", ColumnType.Text, Nullable: true), // JSON of PipelineSummary
         new("error", ColumnType.Text, Nullable: true),
+        new("pid", ColumnType.BigInt, Nullable: true),   // the process and machine that ran it (NULL in history from before they were kept)
+        new("host", ColumnType.Text, Nullable: true),
     ]);
 
     public static readonly TableSchema TaskRuns = new(TaskRunsTable,

@@ -24,10 +24,21 @@ internal static class CleaningSteps
         (StageRejected, "ix_rejected_line", "source_table, line_number", "rejected rows: one row per source line"),
     ];
 
-    /// <summary>Replaces the published tables with the staged ones in one transaction.</summary>
-    public static void Swap(DbConnection c)
+    /// <summary>
+    /// Replaces the published tables with the staged ones in one transaction, which also marks <paramref name="runId"/>
+    /// succeeded in pipeline_runs: killed right after, the history still names the run whose tables are published
+    /// (and the next run does not call it abandoned).
+    /// </summary>
+    public static void Swap(DbConnection c, string runId)
     {
         using var tx = c.BeginTransaction();
+        using (var mark = c.CreateCommand())
+        {
+            mark.Transaction = tx;
+            mark.CommandText = $"UPDATE {CleanSchema.PipelineRunsTable} SET status = 'succeeded' WHERE run_id = @r";
+            SearchLogDatabase.AddParameter(mark, "@r", runId);
+            mark.ExecuteNonQuery();
+        }
         foreach (var (staged, published) in new[]
                  {
                      (StageRequest, CleanSchema.RequestTable), (StageClick, CleanSchema.ClickTable), (StageRejected, CleanSchema.RejectedTable),

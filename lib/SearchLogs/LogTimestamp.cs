@@ -62,8 +62,13 @@ internal static class LogTimestamp
 
         var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
         unixMs = (local.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond + millis - offsetMinutes * 60_000L;
+        // 9999-12-31 23:59 with a negative offset is an instant in the year 10000, which the clean tables' four-digit
+        // UTC form cannot hold: a row-level problem like any other bad timestamp, not a failed run.
+        if (unixMs > MaxUnixMs) return "after 9999-12-31T23:59:59.999Z once converted to UTC";
         return null;
     }
+
+    private static readonly long MaxUnixMs = (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 
     /// <summary>"2020-03-10T13:24:31.000Z".</summary>
     public static string FormatUtc(long unixMs) => string.Create(24, unixMs, static (span, ms) => Format(span, ms));

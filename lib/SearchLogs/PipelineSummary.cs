@@ -29,6 +29,9 @@ public sealed record PipelineSummary(
     /// <summary>Memory of the indexes (null when the run stopped before them).</summary>
     public IndexMemory? Memory { get; init; }
 
+    /// <summary>True when another run was writing the same database, so this one did nothing.</summary>
+    public bool Refused { get; init; }
+
     /// <summary>True when the run stopped on a problem with a whole file (missing file or column, wrong header).</summary>
     public bool StructuralFailure => Tasks.Any(t => t.Exception is SearchLogFormatException);
 

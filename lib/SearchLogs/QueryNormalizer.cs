@@ -42,6 +42,9 @@ internal static partial class QueryNormalizer
         // the repair needs.
         var repaired = Mojibake.TryRepair(raw, out var fixedText);
         var text = repaired ? fixedText : raw;
+        // A lone surrogate (an API caller's string; UTF-8 input cannot carry one) makes Normalize throw: it becomes U+FFFD,
+        // as a decoder would have made it. The UTF-8 round trip does exactly that and only runs when a surrogate is there.
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0) text = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
         text = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
         var collapsed = CollapseWhitespace(text);
         if (collapsed.Length == 0)

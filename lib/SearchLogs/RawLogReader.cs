@@ -6,7 +6,7 @@ using Workbook.Reports;
 namespace Workbook.SearchLogs;
 
 /// <summary>A problem with a whole file (missing file or column, wrong header, broken framing): the run stops.</summary>
-internal sealed class SearchLogFormatException(string file, long line, string? field, string message)
+public sealed class SearchLogFormatException(string file, long line, string? field, string message)
     : Exception($"{file}, line {line}{(field == null ? "" : $", field '{field}'")}: {message}")
 {
     public string File { get; } = file;

@@ -28,6 +28,7 @@ internal static class SearchLogDatabase
     }
 
     /// <summary>An open connection; SQLite files and their folder are created when missing.</summary>
+    /// <exception cref="InvalidDataException">The SQLite file exists but is not a SQLite database (named in the message).</exception>
     public static DbConnection Open(string dbPathOrConnectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dbPathOrConnectionString);
@@ -37,8 +38,21 @@ internal static class SearchLogDatabase
             : new SqliteConnection(SqliteConnectionString(target));
         connection.Open();
         if (connection is SqliteConnection)
-            // Long: the second of two concurrent loads waits for the first to commit (minutes at 10M rows).
-            Execute(connection, "PRAGMA busy_timeout = 3600000; PRAGMA foreign_keys = OFF;");
+        {
+            try
+            {
+                // Long: the second of two concurrent loads waits for the first to commit (minutes at 10M rows).
+                Execute(connection, "PRAGMA busy_timeout = 3600000; PRAGMA foreign_keys = OFF;");
+                // Reading the header now, not at the first query, so a file that is not a database is named here.
+                Scalar(connection, "PRAGMA schema_version");
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
+            {
+                connection.Dispose();
+                throw new InvalidDataException($"'{Describe(target)}' is not a readable SQLite database ({e.Message}); " +
+                                               "pass a SQLite file or a PostgreSQL connection string as --db.", e);
+            }
+        }
         return connection;
     }
 
@@ -70,6 +84,14 @@ internal static class SearchLogDatabase
         return $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}" + (b.SearchPath is { Length: > 0 } sp ? $" (schema {sp})" : "");
     }
 
+    internal static void AddParameter(DbCommand cmd, string name, object? value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+    }
+
     internal static int Execute(DbConnection connection, string sql, DbTransaction? tx = null)
     {
         using var cmd = connection.CreateCommand();
@@ -87,6 +109,19 @@ internal static class SearchLogDatabase
         cmd.CommandTimeout = 0;
         var v = cmd.ExecuteScalar();
         return v is DBNull ? null : v;
+    }
+
+    /// <summary>The column names of a table in the connection's current schema (empty when it does not exist).</summary>
+    public static HashSet<string> ColumnsOf(DbConnection connection, string table)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = connection is SqliteConnection
+            ? $"SELECT name FROM pragma_table_info('{table}')"
+            : $"SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}'";
+        using var r = cmd.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (r.Read()) names.Add(r.GetString(0));
+        return names;
     }
 
     /// <summary>True when a table (or view) exists in the connection's current schema.</summary>

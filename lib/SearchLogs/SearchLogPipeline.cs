@@ -42,11 +42,24 @@ public static class SearchLogPipeline
     /// <summary>The task graph (for <c>pipeline dag</c>); its tasks are not runnable outside <see cref="RunAsync"/>.</summary>
     public static TaskGraph Graph() => BuildGraph(null);
 
+    /// <summary>Runs the pipeline; every outcome of the run itself, failures included, is in the summary.</summary>
+    /// <exception cref="InvalidDataException">The SQLite file is not a SQLite database (nothing was done).</exception>
+    /// <exception cref="DbException">The database cannot be reached (nothing was done).</exception>
     public static async Task<PipelineSummary> RunAsync(PipelineOptions options, CancellationToken ct = default)
     {
+        using (SearchLogDatabase.Open(options.Database)) { } // an unusable database is the caller's problem, before any work
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SearchLogPipeline");
         var run = new RunState(options, NewRunId());
         var started = DateTimeOffset.UtcNow;
+        using var writer = PipelineWriterLock.TryAcquire(options.Database);
+        if (writer == null)
+        {
+            // Refused before touching anything: no staging table dropped, no history row written.
+            var busy = $"{run.DatabaseLabel} is being written by another pipeline run{Holders(options.Database)}; nothing was done. " +
+                        "Wait for it to finish, then run again.";
+            logger.LogError("run={RunId} task=- event=run_refused error={Error}", run.RunId, busy);
+            return new PipelineSummary(run.RunId, run.Backend, run.DatabaseLabel, false, busy, [], [], [], DateTimeOffset.UtcNow - started) { Refused = true };
+        }
         logger.LogInformation("run={RunId} task=- event=run_start input={Input} db={Db}", run.RunId, options.InputFolder, run.DatabaseLabel);
 
         string? error = null;
@@ -178,7 +191,7 @@ public static class SearchLogPipeline
                 Do((r, _) => WithConnection(r, c =>
                 {
                     if (c is SqliteConnection) SearchLogDatabase.Execute(c, "PRAGMA synchronous = FULL");
-                    CleaningSteps.Swap(c);
+                    CleaningSteps.Swap(c, r.RunId);
                     return 3;
                 }))),
         ]);
@@ -223,19 +236,55 @@ public static class SearchLogPipeline
         return counts.RowsRead;
     }
 
+    /// <summary>Called with the writer lock held: drops what a dead run left, marks its history row abandoned, and records this run.</summary>
     private static void Prepare(DbConnection c, RunState run, DateTimeOffset started)
     {
         var dialect = SqlDialect.Of(c);
         CleaningSteps.DropStaging(c);
         foreach (var schema in new[] { CleanSchema.PipelineRuns, CleanSchema.TaskRuns })
+        {
             SearchLogDatabase.Execute(c, dialect.CreateTable(schema, schema.Name).Replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"));
+            // History written before a column existed gets the column (NULL for old rows).
+            var existing = SearchLogDatabase.ColumnsOf(c, schema.Name);
+            foreach (var column in schema.Columns.Where(col => !existing.Contains(col.Name)))
+                SearchLogDatabase.Execute(c, $"ALTER TABLE {schema.Name} ADD COLUMN {column.Name} {dialect.TypeName(column.Type)}");
+        }
+        using (var abandon = c.CreateCommand())
+        {
+            // Only the lock holder runs, and this run holds it: a row still 'running' belongs to a process that died.
+            abandon.CommandText = $"UPDATE {CleanSchema.PipelineRunsTable} SET status = 'abandoned', finished_at = @f, " +
+                                  "error = 'its process ended without finishing (killed or crashed); found by run ' || @r WHERE status = 'running'";
+            SearchLogDatabase.AddParameter(abandon, "@f", started.UtcDateTime.ToString("O"));
+            SearchLogDatabase.AddParameter(abandon, "@r", run.RunId);
+            abandon.ExecuteNonQuery();
+        }
         using var cmd = c.CreateCommand();
-        cmd.CommandText = $"INSERT INTO {CleanSchema.PipelineRunsTable} (run_id, started_at, status, input_folder, backend) VALUES (@r, @s, 'running', @i, @b)";
-        AddParameter(cmd, "@r", run.RunId);
-        AddParameter(cmd, "@s", started.UtcDateTime.ToString("O"));
-        AddParameter(cmd, "@i", Path.GetFullPath(run.Options.InputFolder));
-        AddParameter(cmd, "@b", run.Backend.ToString());
+        cmd.CommandText = $"INSERT INTO {CleanSchema.PipelineRunsTable} (run_id, started_at, status, input_folder, backend, pid, host) VALUES (@r, @s, 'running', @i, @b, @p, @h)";
+        SearchLogDatabase.AddParameter(cmd, "@r", run.RunId);
+        SearchLogDatabase.AddParameter(cmd, "@s", started.UtcDateTime.ToString("O"));
+        SearchLogDatabase.AddParameter(cmd, "@i", Path.GetFullPath(run.Options.InputFolder));
+        SearchLogDatabase.AddParameter(cmd, "@b", run.Backend.ToString());
+        SearchLogDatabase.AddParameter(cmd, "@p", (long)Environment.ProcessId);
+        SearchLogDatabase.AddParameter(cmd, "@h", Environment.MachineName);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>" (run X, pid N on host H, started T)" for the run holding the lock, as far as its history row says.</summary>
+    private static string Holders(string database)
+    {
+        try
+        {
+            using var c = SearchLogDatabase.Open(database);
+            if (!SearchLogDatabase.TableExists(c, CleanSchema.PipelineRunsTable)) return "";
+            var hasPid = SearchLogDatabase.ColumnsOf(c, CleanSchema.PipelineRunsTable).Contains("pid");
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT run_id, started_at{(hasPid ? ", pid, host" : "")} FROM {CleanSchema.PipelineRunsTable} WHERE status = 'running' ORDER BY started_at DESC";
+            using var r = cmd.ExecuteReader();
+            if (!r.Read()) return "";
+            var who = hasPid && !r.IsDBNull(2) ? $", pid {r.GetValue(2)} on {r.GetValue(3)}" : "";
+            return $" (run {r.GetString(0)}{who}, started {r.GetString(1)})";
+        }
+        catch (DbException) { return ""; } // the refusal stands; who holds the lock is a courtesy
     }
 
     /// <summary>The invariants, checked on the staged tables; any failure stops the run before publishing.</summary>
@@ -279,35 +328,28 @@ public static class SearchLogPipeline
             using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = $"INSERT INTO {CleanSchema.TaskRunsTable} (run_id, task, started_at, finished_at, status, attempts, rows, error) VALUES (@r, @t, @s, @f, @st, @a, @n, @e)";
-            AddParameter(cmd, "@r", run.RunId);
-            AddParameter(cmd, "@t", t.Task);
-            AddParameter(cmd, "@s", t.StartedAt.UtcDateTime.ToString("O"));
-            AddParameter(cmd, "@f", t.FinishedAt.UtcDateTime.ToString("O"));
-            AddParameter(cmd, "@st", t.Outcome.ToString().ToLowerInvariant());
-            AddParameter(cmd, "@a", t.Attempts);
-            AddParameter(cmd, "@n", t.Rows);
-            AddParameter(cmd, "@e", t.Error);
+            SearchLogDatabase.AddParameter(cmd, "@r", run.RunId);
+            SearchLogDatabase.AddParameter(cmd, "@t", t.Task);
+            SearchLogDatabase.AddParameter(cmd, "@s", t.StartedAt.UtcDateTime.ToString("O"));
+            SearchLogDatabase.AddParameter(cmd, "@f", t.FinishedAt.UtcDateTime.ToString("O"));
+            SearchLogDatabase.AddParameter(cmd, "@st", t.Outcome.ToString().ToLowerInvariant());
+            SearchLogDatabase.AddParameter(cmd, "@a", t.Attempts);
+            SearchLogDatabase.AddParameter(cmd, "@n", t.Rows);
+            SearchLogDatabase.AddParameter(cmd, "@e", t.Error);
             cmd.ExecuteNonQuery();
         }
         using (var cmd = c.CreateCommand())
         {
             cmd.Transaction = tx;
             cmd.CommandText = $"UPDATE {CleanSchema.PipelineRunsTable} SET finished_at = @f, status = @st, summary = @j, error = @e WHERE run_id = @r";
-            AddParameter(cmd, "@f", DateTime.UtcNow.ToString("O"));
-            AddParameter(cmd, "@st", summary.Succeeded ? "succeeded" : "failed");
-            AddParameter(cmd, "@j", JsonSerializer.Serialize(new { summary.Sources, summary.Checks, elapsed_s = summary.Elapsed.TotalSeconds }));
-            AddParameter(cmd, "@e", summary.Error);
-            AddParameter(cmd, "@r", run.RunId);
+            SearchLogDatabase.AddParameter(cmd, "@f", DateTime.UtcNow.ToString("O"));
+            SearchLogDatabase.AddParameter(cmd, "@st", summary.Succeeded ? "succeeded" : "failed");
+            SearchLogDatabase.AddParameter(cmd, "@j", JsonSerializer.Serialize(new { summary.Sources, summary.Checks, elapsed_s = summary.Elapsed.TotalSeconds }));
+            SearchLogDatabase.AddParameter(cmd, "@e", summary.Error);
+            SearchLogDatabase.AddParameter(cmd, "@r", run.RunId);
             cmd.ExecuteNonQuery();
         }
         tx.Commit();
     }
 
-    private static void AddParameter(DbCommand cmd, string name, object? value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value ?? DBNull.Value;
-        cmd.Parameters.Add(p);
-    }
 }

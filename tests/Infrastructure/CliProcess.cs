@@ -24,6 +24,17 @@ public static class CliProcess
         return Process.Start(psi)!;
     }
 
+    /// <summary>
+    /// How every verb reports a problem the user can fix (cli/CliErrors): exit code 2, <paramref name="expected"/> on
+    /// stderr, and no stack trace.
+    /// </summary>
+    public static void AssertUserError(Result r, string expected)
+    {
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Stdout}{r.Stderr}");
+        Assert.Contains(expected, r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
     /// <summary>Runs the CLI to completion and returns its exit code and output.</summary>
     public static Result Run(IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
     {

@@ -11,6 +11,8 @@ public class LogTimestampTests
     [InlineData("2020-01-01T00:00:00Z", "2020-01-01T00:00:00.000Z", "+00:00")]
     [InlineData("2020-01-01 00:30:00.5+01", "2019-12-31T23:30:00.500Z", "+01:00")]
     [InlineData(" 2020-02-29 23:59:59.123456 +0000 ", "2020-02-29T23:59:59.123Z", "+00:00")]
+    [InlineData("9999-12-31 23:59:59.999 +0000", "9999-12-31T23:59:59.999Z", "+00:00")]
+    [InlineData("1970-01-01 00:00:00 +14:00", "1969-12-31T10:00:00.000Z", "+14:00")]
     public void Parses_the_log_shapes_to_utc(string raw, string utc, string offset)
     {
         Assert.Null(LogTimestamp.TryParse(raw, out var ms, out var minutes));
@@ -29,6 +31,8 @@ public class LogTimestampTests
     [InlineData("2020-01-01 10:00:00 +25:00", "offset out of range")]
     [InlineData("2020-01-01 10:00:00. -0400", "fraction")]
     [InlineData("yesterday", "too short")]
+    [InlineData("9999-12-31 23:59:59.999 -0500", "after 9999-12-31")]
+    [InlineData("9999-12-31 23:59:59.999 -00:01", "after 9999-12-31")]
     public void Rejects_what_has_no_single_instant(string raw, string why)
     {
         var problem = LogTimestamp.TryParse(raw, out _, out _);

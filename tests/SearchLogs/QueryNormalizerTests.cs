@@ -22,6 +22,7 @@ public class QueryNormalizerTests
     [InlineData("canigou\u00ad” tape”", "canigou tape")]
     [InlineData("tove lo are you gonna¨", "tove lo are you gonna")]
     [InlineData("A\tB\r\nC", "a b c")]
+    [InlineData("cats \uD800dogs", "cats dogs")] // a lone surrogate (API input only) is U+FFFD, then folded away like other symbols
     public void Search_queries_are_folded(string raw, string expected)
     {
         var q = QueryNormalizer.Normalize(raw);

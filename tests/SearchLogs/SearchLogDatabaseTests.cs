@@ -34,6 +34,24 @@ public class SearchLogDatabaseTests
     }
 
     [Fact]
+    public void A_file_that_is_not_sqlite_is_named_and_pipeline_run_refuses_it_with_exit_code_2()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "id,name\n" + new string('x', 5000));
+            var before = File.ReadAllBytes(path);
+            var e = Assert.Throws<InvalidDataException>(() => SearchLogDatabase.Open(path));
+            Assert.Contains($"'{path}' is not a readable SQLite database", e.Message);
+            var r = Infrastructure.CliProcess.Run(["pipeline", "run", "--input", WorkbookPaths.Data("search-logs"), "--db", path]);
+            Infrastructure.CliProcess.AssertUserError(r, $"pipeline run: '{path}' is not a readable SQLite database");
+            Assert.Equal(before, File.ReadAllBytes(path));
+            Assert.False(File.Exists(path + ".lock")); // refused before the lock, nothing created beside it
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Postgres_connection_uses_the_search_path_schema()
     {
         using var schema = new PostgresSchema();

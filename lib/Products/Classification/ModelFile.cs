@@ -100,16 +100,52 @@ internal static class ModelFile
                 throw new InvalidDataException($"{path}: model file is corrupt (checksum mismatch).");
         }
 
+        // A matching checksum proves the bytes are what some writer wrote, not that the writer was this code: every
+        // length and index is checked before it sizes an allocation or indexes an array.
         file.Position = 8;
+        var end = file.Length - 32;
         using var r = new BinaryReader(file, System.Text.Encoding.UTF8, leaveOpen: true);
-        var header = JsonSerializer.Deserialize<Header>(r.ReadBytes(r.ReadInt32()))
-                     ?? throw new InvalidDataException($"{path}: empty model header.");
+        var headerLength = r.ReadInt32();
+        if (headerLength <= 0 || headerLength > end - file.Position)
+            throw new InvalidDataException($"{path}: model header length {headerLength} does not fit the file.");
+        Header header;
+        try
+        {
+            header = JsonSerializer.Deserialize<Header>(r.ReadBytes(headerLength)) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: model header is not valid JSON ({e.Message}).", e);
+        }
+        if (header.Options is null || header.Tree is null || header.Parents is null || header.LevelThresholds is null || header.Metadata is null)
+            throw new InvalidDataException($"{path}: model header lacks options, tree, parents, thresholds or metadata.");
+        try { header.Options.Validate(); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{path}: model options are invalid: {e.Message}", e); }
+        if (header.Tree.Length == 0) throw new InvalidDataException($"{path}: model has an empty label tree.");
+        if (header.Tree.Any(row => row?.Name is null)) throw new InvalidDataException($"{path}: model label tree has a row without a name.");
+        if (header.LevelThresholds.Length == 0) throw new InvalidDataException($"{path}: model has no level thresholds.");
         var tree = LabelTree.FromRows(header.Tree, path);
-        var idf = header.HasIdf ? ReadFloats(r, 1 << header.Options.HashBits) : null;
-        var parents = header.Parents.Select(p => new ParentClassifier(p.Node, p.Children, QuantizedTable.Read(r, p.Rows, p.Children.Length, p.Salt))).ToArray();
+        var buckets = 1 << header.Options.HashBits;
+        var idf = header.HasIdf ? ReadFloats(r, Fits(buckets * 4L, r, end, path, "idf") / 4) : null;
+        var parents = new ParentClassifier[header.Parents.Length];
+        for (var i = 0; i < parents.Length; i++)
+        {
+            var p = header.Parents[i];
+            if (p is null || p.Children is not { Length: > 0 } || p.Node < -1 || p.Node >= tree.Count
+                || p.Children.Any(c => c < 0 || c >= tree.Count) || p.Rows < 1 || p.Rows > buckets)
+                throw new InvalidDataException($"{path}: model parent {i} has an invalid node, children or row count.");
+            Fits(QuantizedTable.BytesFor(p.Rows, p.Children.Length) + 4L * p.Children.Length, r, end, path, $"parent {i}'s table");
+            parents[i] = new ParentClassifier(p.Node, p.Children, QuantizedTable.Read(r, p.Rows, p.Children.Length, p.Salt));
+        }
+        if (file.Position != end)
+            throw new InvalidDataException($"{path}: model file has {end - file.Position} bytes after its last table.");
         return new HierarchicalClassifierModel(tree, header.Options, idf, parents,
             new HierarchicalDecoder(header.LevelThresholds, header.DescendThreshold), header.Metadata);
     }
+
+    private static long Fits(long bytes, BinaryReader r, long end, string path, string what) =>
+        bytes <= end - r.BaseStream.Position ? bytes
+            : throw new InvalidDataException($"{path}: model file is too short for {what} ({bytes:N0} bytes needed, {end - r.BaseStream.Position:N0} left).");
 
     private static void WriteFloats(BinaryWriter w, float[] values) => w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
 

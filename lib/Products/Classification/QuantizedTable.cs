@@ -62,6 +62,9 @@ internal sealed unsafe class QuantizedTable
     [DllImport("libc", EntryPoint = "madvise")]
     private static extern int Madvise(void* address, nuint length, int advice);
 
+    /// <summary>The bytes <see cref="Read"/> takes for the table body of <paramref name="rows"/> x <paramref name="k"/>.</summary>
+    public static long BytesFor(int rows, int k) => (long)rows * StrideOf(k);
+
     private static int StrideOf(int k)
     {
         var bytes = 4 + k;

@@ -11,14 +11,15 @@ public static class ProductScoringLoader
     {
         var products = new List<ProductStats>();
         var rejects = new List<ProductScoringReject>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         using var reader = new ProductScoringReader(path);
         while (reader.Next(out var stats, out var reject))
         {
             if (reject is not null) { rejects.Add(reject); continue; }
-            if (!seen.Add(stats!.ProductId))
+            var id = stats!.ProductId.Trim(' ');
+            if (!seen.TryAdd(id, reader.Line))
             {
-                rejects.Add(new ProductScoringReject(path, reader.Line, "product_id", $"duplicate id {stats.ProductId}", reader.RawLine));
+                rejects.Add(new ProductScoringReject(path, reader.Line, "product_id", DuplicateProductIds.Reason(id, seen[id]), reader.RawLine));
                 continue;
             }
             products.Add(stats);

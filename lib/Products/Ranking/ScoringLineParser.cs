@@ -29,6 +29,13 @@ internal sealed class ScoringLineParser
 
     public const string CanonicalHeader = "product_id,category_id,cpc,clicks,views";
 
+    /// <summary>
+    /// The largest cost per click taken as real. The file's CPCs are 0-2.6; a 1e308 once ranked first with a score of
+    /// 4e306. A row above this is rejected with its value, not capped: a CPC a thousand times too high is a unit or
+    /// data error whose true value nobody knows.
+    /// </summary>
+    public const double MaxCpc = 1_000;
+
     /// <exception cref="InvalidDataException">Empty file or a required column missing (the message names file and column).</exception>
     public ScoringLineParser(string path, byte[]? headerUtf8)
     {
@@ -80,6 +87,7 @@ internal sealed class ScoringLineParser
         if (!double.TryParse(cpcText, NumberStyles.Float, CultureInfo.InvariantCulture, out var cpc) || !double.IsFinite(cpc))
             return ("cpc", $"'{Text(cpcText)}' is not a number");
         if (cpc < 0) return ("cpc", $"negative ({cpc.ToString(CultureInfo.InvariantCulture)})");
+        if (cpc > MaxCpc) return ("cpc", $"{cpc.ToString(CultureInfo.InvariantCulture)} is above the plausible maximum {MaxCpc}");
 
         var clicksText = fields[_clicks].Of(span);
         if (!TryCount(clicksText, out var clicks))

@@ -24,7 +24,7 @@ public static class CleanLogReader
             throw new CleanTablesMissingException(
                 $"The database '{Path.GetFullPath(dbPathOrConnectionString)}' does not exist; the search-log pipeline has not written it.");
         if (isFile) Workbook.Reports.DataLineage.Record(dbPathOrConnectionString);
-        using var connection = SearchLogDatabase.Open(dbPathOrConnectionString);
+        using var connection = SearchLogDatabase.Open(dbPathOrConnectionString); // a file that is not a database: InvalidDataException
         return Read(connection);
     }
 

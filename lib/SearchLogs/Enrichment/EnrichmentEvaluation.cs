@@ -39,9 +39,23 @@ public static class EnrichmentEvaluation
     public static EnrichmentEvaluationReport Run(CleanLog log, EnrichmentOptions? options = null,
         double trainFraction = 0.8, int seed = 42)
     {
-        var split = TimeSplit.ByFraction(log, trainFraction);
+        var split = Splittable(log, trainFraction);
         var index = EnrichmentIndex.Build(split.Train, options);
         return Evaluate(split, index, seed);
+    }
+
+    /// <summary>The time split, or a clear error when the logs are too thin for one (an empty database, one instant,
+    /// no test search with a click): an evaluation of nothing would print intervals of nothing.</summary>
+    private static TimeSplit Splittable(CleanLog log, double trainFraction)
+    {
+        var why = $"the clean logs hold {log.Searches.Count:N0} searches and {log.Clicks.Count:N0} clicks";
+        if (log.Searches.Count < 2) throw new InvalidDataException($"Nothing to evaluate: {why}; a time split needs at least two searches.");
+        var split = TimeSplit.ByFraction(log, trainFraction);
+        var testClicks = split.Test.ClicksBySearch();
+        if (split.Train.Searches.Count == 0 || !split.Test.Searches.Any(s => testClicks.Contains(s.SearchId)))
+            throw new InvalidDataException($"Nothing to evaluate: {why}; the time split at {split.Cutoff:O} leaves " +
+                                           $"{split.Train.Searches.Count:N0} training searches and no test search with a click.");
+        return split;
     }
 
     /// <summary>One row of an ablation: a configuration's enriched scores on the same split.</summary>
@@ -51,7 +65,7 @@ public static class EnrichmentEvaluation
     public static IReadOnlyList<Variant> Compare(CleanLog log, IEnumerable<(string Name, EnrichmentOptions Options)> variants,
         double trainFraction = 0.8, int seed = 42)
     {
-        var split = TimeSplit.ByFraction(log, trainFraction);
+        var split = Splittable(log, trainFraction);
         return variants.Select(v =>
         {
             var r = Evaluate(split, EnrichmentIndex.Build(split.Train, v.Options), seed);
