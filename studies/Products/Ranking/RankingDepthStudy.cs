@@ -35,14 +35,17 @@ public static class RankingDepthStudy
 
     /// <summary>
     /// What was tried on the selection seeds and not kept (each a measured negative result; see the notebook's table):
-    /// the previous default (absolute first edge 20 views), priors that vary smoothly with log views instead of bands,
-    /// category pooling, the hot mixture, one band fewer or more, the nonparametric prior per band.
+    /// the previous default (absolute first edge 20 views), priors that vary smoothly with log views or exposure rank
+    /// instead of bands, with a category level or CPC as a covariate, category pooling, the hot mixture, one band fewer or more.
     /// </summary>
     public static IReadOnlyList<IProductScorer> Tried() =>
     [
         new BayesScorer(new RankerOptions { FirstBandEdge = ImpressionBands.FirstEdge }, "previous default: first edge 20 views (absolute)"),
         new SmoothPriorScorer(2, "smooth prior, quadratic in log views (no bands)"),
         new SmoothPriorScorer(3, "smooth prior, cubic in log views (no bands)"),
+        new CovariatePriorScorer(PriorCovariate.None, Label: "smooth prior, cubic in exposure rank (no bands)"),
+        new CovariatePriorScorer(PriorCovariate.CategoryLevel, Label: "smooth prior in exposure rank + category level (leave-one-out, shrunk)"),
+        new CovariatePriorScorer(PriorCovariate.Cpc, Label: "smooth prior in exposure rank + log CPC"),
         new BayesScorer(new RankerOptions { CategoryPooling = true }, "model + category pooling (Gamma multipliers)"),
         new BayesScorer(new RankerOptions { Prior = PriorFamily.HotMixture }, "model with the hot mixture prior"),
         new BayesScorer(new RankerOptions { ImpressionBands = 6 }, "model with 6 bands"),
