@@ -9,7 +9,7 @@ public class RankingDepthStudyTests
     {
         var products = PriorAndPosteriorTests.SmallCatalogue(perCategory: 200);
         var report = RankingDepthStudy.Compare(products, [1, 2, 3], 0.5);
-        Assert.Equal([RankingDepthStudy.Model, RankingDepthStudy.Raw, RankingDepthStudy.Wilson, RankingDepthStudy.Cpc], report.Scorers);
+        Assert.Equal([RankingDepthStudy.Model, RankingDepthStudy.Raw, RankingDepthStudy.Wilson, RankingDepthStudy.Cpc, RankingDepthStudy.CategoryLevelCandidate], report.Scorers);
         var rows = RankingDepthStudy.Targets(report);
         Assert.Equal(ListMetric.Standard.Select(m => m.Name), rows.Select(r => r.Metric));
         Assert.Equal(report.Mean(RankingDepthStudy.Raw, ListMetric.Standard[2]), rows[2].Raw, 12);

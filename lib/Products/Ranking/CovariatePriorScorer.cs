@@ -6,10 +6,13 @@ public enum PriorCovariate
     /// <summary>Exposure only.</summary>
     None,
     /// <summary>
-    /// The category's CTR level: log of (clicks + k) / (expected clicks + k) of the product's category without the
-    /// product itself (expected under the exposure-only prior, k = 20 expected clicks of shrinkage). Leaving the product
-    /// out keeps its own clicks from entering its prior twice; the shrinkage keeps small categories near level 0; the
-    /// coefficient, fitted by maximum likelihood, decides how much the level is worth (partial pooling).
+    /// The category's CTR level: log of (clicks + k) / (expected clicks + k) of the product's category, cross-fitted:
+    /// counted over the category's products in the other <see cref="CovariatePriorScorer.LevelFolds"/> folds (fold =
+    /// position mod 5), expected under the exposure-only prior, k = 20 expected clicks of shrinkage. Cross-fitting keeps
+    /// the product's own clicks out of its level without tying the level to them: a plain leave-one-out level
+    /// (category minus the product) falls exactly when the product's own clicks rise, and maximum likelihood turned that
+    /// into a steep slope that inflated high-click products even in a single category. The shrinkage keeps small
+    /// categories near level 0; the coefficient, fitted by maximum likelihood, decides how much the level is worth.
     /// </summary>
     CategoryLevel,
     /// <summary>Standardised log CPC (the decile calibration shows high-CPC zero-click products clicked less than predicted).</summary>
@@ -64,20 +67,27 @@ public sealed record CovariatePriorScorer(PriorCovariate Covariate, int Degree =
         return Enumerable.Range(0, products.Count).Select(i => SmoothExposurePrior.PosteriorMean(k.At(X(i)), products[i].Clicks, products[i].Impressions) * products[i].Cpc).ToArray();
     }
 
-    /// <summary>Leave-one-out log (clicks + k) / (expected + k) of each product's category (see <see cref="PriorCovariate.CategoryLevel"/>).</summary>
+    /// <summary>Products fall into this many folds by position for the cross-fitted category level.</summary>
+    public const int LevelFolds = 5;
+
+    /// <summary>Cross-fitted log (clicks + k) / (expected + k) of each product's category (see <see cref="PriorCovariate.CategoryLevel"/>).</summary>
     public static double[] CategoryLevels(IReadOnlyList<ProductStats> products, Func<int, double> expectedClicks)
     {
         var expected = Enumerable.Range(0, products.Count).Select(i => products[i].Impressions > 0 ? expectedClicks(i) : 0).ToArray();
-        var totals = new Dictionary<string, (double Clicks, double Expected)>(StringComparer.Ordinal);
+        var totals = new Dictionary<(string Category, int Fold), (double Clicks, double Expected)>();
+        var all = new Dictionary<string, (double Clicks, double Expected)>(StringComparer.Ordinal);
         for (var i = 0; i < products.Count; i++)
         {
-            totals.TryGetValue(products[i].CategoryId, out var t);
-            totals[products[i].CategoryId] = (t.Clicks + products[i].Clicks, t.Expected + expected[i]);
+            var key = (products[i].CategoryId, i % LevelFolds);
+            totals.TryGetValue(key, out var t);
+            totals[key] = (t.Clicks + products[i].Clicks, t.Expected + expected[i]);
+            all.TryGetValue(products[i].CategoryId, out var a);
+            all[products[i].CategoryId] = (a.Clicks + products[i].Clicks, a.Expected + expected[i]);
         }
         return Enumerable.Range(0, products.Count).Select(i =>
         {
-            var t = totals[products[i].CategoryId];
-            return Math.Log((t.Clicks - products[i].Clicks + CategoryShrinkage) / (Math.Max(0, t.Expected - expected[i]) + CategoryShrinkage));
+            var (a, own) = (all[products[i].CategoryId], totals[(products[i].CategoryId, i % LevelFolds)]);
+            return Math.Log((a.Clicks - own.Clicks + CategoryShrinkage) / (Math.Max(0, a.Expected - own.Expected) + CategoryShrinkage));
         }).ToArray();
     }
 

@@ -44,7 +44,7 @@ public static class RankingDepthStudy
         new SmoothPriorScorer(2, "smooth prior, quadratic in log views (no bands)"),
         new SmoothPriorScorer(3, "smooth prior, cubic in log views (no bands)"),
         new CovariatePriorScorer(PriorCovariate.None, Label: "smooth prior, cubic in exposure rank (no bands)"),
-        new CovariatePriorScorer(PriorCovariate.CategoryLevel, Label: "smooth prior in exposure rank + category level (leave-one-out, shrunk)"),
+        new CovariatePriorScorer(PriorCovariate.CategoryLevel, Label: "smooth prior in exposure rank + category level (cross-fitted, shrunk)"),
         new CovariatePriorScorer(PriorCovariate.Cpc, Label: "smooth prior in exposure rank + log CPC"),
         new BayesScorer(new RankerOptions { CategoryPooling = true }, "model + category pooling (Gamma multipliers)"),
         new BayesScorer(new RankerOptions { Prior = PriorFamily.HotMixture }, "model with the hot mixture prior"),
@@ -52,9 +52,16 @@ public static class RankingDepthStudy
         new BayesScorer(new RankerOptions { ImpressionBands = 8 }, "model with 8 bands"),
     ];
 
+    /// <summary>
+    /// The candidate: the category level as a covariate of each band's prior (<see cref="CategoryLevelBandScorer"/>). Not yet in `rank`.
+    /// </summary>
+    public static IReadOnlyList<IProductScorer> Candidates() => [new CategoryLevelBandScorer(Name: CategoryLevelCandidate)];
+
+    public const string CategoryLevelCandidate = "candidate: model + category level in each band's prior (cross-fitted)";
+
     /// <summary>The depth table at one training share: the model and baselines, then (optionally) the variants tried.</summary>
     public static DepthReport Compare(IReadOnlyList<ProductStats> products, IReadOnlyList<int> seeds, double fraction, bool withTried = false) =>
-        DepthEvaluation.Run(products, withTried ? [.. Baselines(), .. Tried()] : Baselines(), seeds, fraction);
+        DepthEvaluation.Run(products, withTried ? [.. Baselines(), .. Candidates(), .. Tried()] : [.. Baselines(), .. Candidates()], seeds, fraction);
 
     /// <summary>The targets per metric: the model's mean, the baselines' means and its win rates against them.</summary>
     public static IReadOnlyList<DepthTargetRow> Targets(DepthReport report) => report.Metrics.Select(m => new DepthTargetRow(m.Name,
