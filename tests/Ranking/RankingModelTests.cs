@@ -147,12 +147,54 @@ public class RankingModelTests
     }
 
     [Fact]
-    public void Fit_data_with_different_band_edges_do_not_merge()
+    public void Fit_data_with_different_band_counts_do_not_merge_and_merged_data_fit_like_one_pass()
     {
-        var a = new RankingFitData(new RankerOptions { FirstBandEdge = 20 });
-        var b = new RankingFitData(new RankerOptions { FirstBandEdge = 32 });
-        Assert.Throws<ArgumentException>(() => a.Merge(b));
+        var a = new RankingFitData(new RankerOptions { ImpressionBands = 7 });
+        Assert.Throws<ArgumentException>(() => a.Merge(new RankingFitData(new RankerOptions { ImpressionBands = 6 })));
         Assert.Throws<ArgumentException>(() => ProductRanker.Fit(Catalogue, new RankerOptions { FirstBandEdge = 0 }));
+        // The edge is cut after the pass, so halves merged give the model one pass gives, category totals included.
+        var options = new RankerOptions { CategoryPooling = true };
+        var (first, second) = (new RankingFitData(options), new RankingFitData(options));
+        for (var i = 0; i < Catalogue.Count; i++) (i % 2 == 0 ? first : second).Add(Catalogue[i]);
+        first.Merge(second);
+        var merged = ProductRanker.Fit(first, options);
+        var direct = ProductRanker.Fit(Catalogue, options);
+        Assert.Equal(direct.Bands, merged.Bands);
+        Assert.Equal(direct.Scores(Catalogue), merged.Scores(Catalogue));
+    }
+
+    [Fact]
+    public void The_first_edge_is_the_views_at_the_quantile()
+    {
+        // Views 1..100 once each: rank floor(0.28 * 99) = 27 in ascending order holds 28 views.
+        var h = Enumerable.Range(1, 100).Select(v => ((long)v, 1L)).ToList();
+        Assert.Equal(28, ImpressionBands.EdgeAt(h, 0.28));
+        Assert.Equal(1, ImpressionBands.EdgeAt(h, 0.001));
+        Assert.Equal(99, ImpressionBands.EdgeAt(h, 0.999)); // rank floor(0.999 * 99) = 98
+        // Counts weight the views; products without views do not count.
+        Assert.Equal(50, ImpressionBands.EdgeAt([(0, 1000), (10, 1), (50, 3)], 0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImpressionBands.EdgeAt(h, 1.0));
+    }
+
+    [Fact]
+    public void The_quantile_edge_moves_with_the_units_and_an_explicit_edge_turns_it_off()
+    {
+        var model = ProductRanker.Fit(Catalogue);
+        var viewed = Catalogue.Where(p => p.Impressions > 0).Select(p => p.Impressions).Order().ToList();
+        Assert.Equal(ImpressionBands.FirstEdgeQuantile, model.FirstEdgeQuantile);
+        Assert.Equal(viewed[(int)Math.Floor(0.28 * (viewed.Count - 1))], model.Options.FirstBandEdge);
+        Assert.Null(model.Options.FirstEdgeQuantile);
+        Assert.StartsWith($"[0, {model.Options.FirstBandEdge})", model.Bands[0].Label);
+        // Every product shown twice as often (same CTRs): the edge doubles, so the bands hold the same products.
+        var doubled = Catalogue.Select(p => p with { Impressions = 2 * p.Impressions, Clicks = 2 * p.Clicks }).ToList();
+        Assert.Equal(2 * model.Options.FirstBandEdge, ProductRanker.Fit(doubled).Options.FirstBandEdge);
+        Assert.Equal(model.Bands.Select(b => b.Products), ProductRanker.Fit(doubled).Bands.Select(b => b.Products));
+        // An explicit edge is used as given.
+        var explicitEdge = ProductRanker.Fit(Catalogue, new RankerOptions { FirstBandEdge = 20 });
+        Assert.Equal(20, explicitEdge.Options.FirstBandEdge);
+        Assert.Null(explicitEdge.FirstEdgeQuantile);
+        Assert.Null((new RankerOptions() with { FirstBandEdge = 32 }).FirstEdgeQuantile);
+        Assert.Throws<ArgumentException>(() => ProductRanker.Fit(Catalogue, new RankerOptions { FirstEdgeQuantile = 1.5 }));
     }
 
     [Fact]
@@ -160,5 +202,23 @@ public class RankingModelTests
     {
         var e = Assert.Throws<ArgumentException>(() => ProductRanker.Fit(Catalogue, new RankerOptions { CredibleLevel = 1.5 }));
         Assert.Contains("CredibleLevel", e.Message);
+    }
+}
+
+public class RankingFitDataBinsTests
+{
+    [Fact]
+    public void Every_whole_number_of_views_falls_in_the_bin_whose_lower_views_it_reaches()
+    {
+        // Bin of v is floor(8 log2 v); the bin's smallest whole views are ceil(2^(b/8)); the table and the logarithm agree.
+        for (long v = 1; v < 40_000; v++)
+        {
+            var b = RankingFitData.BinOf(v);
+            Assert.True(RankingFitData.BinLowerViews(b) <= v, $"{v} below its bin {b}");
+            Assert.True(b + 1 >= 64 * RankingFitData.BinsPerDoubling || RankingFitData.BinLowerViews(b + 1) > v, $"{v} reaches bin {b + 1}");
+        }
+        Assert.Equal(0, RankingFitData.BinOf(1));
+        Assert.Equal(8, RankingFitData.BinOf(2));
+        Assert.Equal(80, RankingFitData.BinOf(1024));
     }
 }

@@ -20,7 +20,12 @@ public static class ProductRanker
     internal static RankingModel Fit(RankingFitData data, RankerOptions options)
     {
         options.Validate();
-        var histograms = Enumerable.Range(0, data.Bands).Select(data.Histogram).ToList();
+        // The bands are cut where the options say, a quantile of this data's views by default; the model keeps the
+        // resolved absolute edge (its options say FirstBandEdge = that edge) and the quantile it came from.
+        var firstEdge = data.FirstEdge(options);
+        var quantile = options.FirstEdgeQuantile;
+        options = options with { FirstBandEdge = firstEdge };
+        var histograms = Enumerable.Range(0, data.Bands).Select(b => data.Histogram(b, firstEdge)).ToList();
         ZeroInflatedPrior FitFamily(IReadOnlyList<(long Clicks, long Impressions, long Count)> h) => options.Prior switch
         {
             PriorFamily.Beta => new ZeroInflatedPrior(0, BetaBinomialMle.Fit(h)),
@@ -44,16 +49,16 @@ public static class ProductRanker
         {
             var from = global is not null && !canFit[b] ? (int?)null : NearestFitted(canFit, b);
             var prior = from is { } f ? fits[f]! : global!;
-            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands, options.FirstBandEdge), prior.Beta, histograms[b].Sum(x => x.Count), data.SeenInBand(b),
+            bands.Add(new BandPrior(b, ImpressionBands.Label(b, data.Bands, options.FirstBandEdge), prior.Beta, histograms[b].Sum(x => x.Count), histograms[b].Sum(x => x.Count),
                 from is null, prior.ZeroMass, prior.HotMass, prior.Hot, from is { } g && g != b ? g : null));
         }
 
-        var totals = data.Categories().Select(c => new CategoryLevel(c.Category, c.Products, c.Viewed, c.Clicks, c.Impressions,
+        var totals = data.Categories(firstEdge).Select(c => new CategoryLevel(c.Category, c.Products, c.Viewed, c.Clicks, c.Impressions,
             c.BandImpressions.Select((v, b) => v * bands[b].Mean).Sum(), 1.0)).ToList();
         var (tau, levels) = options.CategoryPooling
             ? CategoryPooling.Fit(totals, options.MinCategorySize)
             : (double.PositiveInfinity, totals);
-        return new RankingModel(options, global?.Beta, bands, tau, levels);
+        return new RankingModel(options, global?.Beta, bands, tau, levels, quantile);
     }
 
     private static int NearestFitted(bool[] canFit, int band)

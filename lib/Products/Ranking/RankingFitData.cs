@@ -1,33 +1,34 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>
-/// What fitting needs, gathered in one streaming pass: per-category per-band totals and, per impressions band, a
-/// histogram of (clicks, impressions) pairs with their counts (the maximum-likelihood fits only ever sum over distinct
-/// pairs). Memory is categories x bands plus the distinct pairs, which stop growing once the file's range of counts is
-/// covered, not the number of rows. Parallel readers fill one each and <see cref="Merge"/> them.
+/// What fitting needs, gathered in one streaming pass: one histogram of (clicks, impressions) pairs with their counts
+/// (the maximum-likelihood fits only ever sum over distinct pairs, and the bands are cut from it after the pass, so
+/// the first band edge can be a quantile of the views) and per-category totals. Memory is the distinct pairs, which
+/// stop growing once the file's range of counts is covered, plus a fixed number of exposure bins per category, not the
+/// number of rows. Parallel readers fill one each and <see cref="Merge"/> them.
 /// </summary>
 internal sealed class RankingFitData
 {
+    /// <summary>Category impressions are kept in bins of 1/8 of a doubling of views (bin = floor(8 log2 views)).</summary>
+    internal const int BinsPerDoubling = 8;
+    private const int ExposureBins = 64 * BinsPerDoubling;
+
     private readonly int _bands;
-    private readonly long _firstEdge;
-    private readonly Dictionary<(long Clicks, long Impressions), long>[] _histograms;
-    private readonly long[] _seen;
+    private readonly Dictionary<(long Clicks, long Impressions), long> _histogram = new();
     private readonly Dictionary<string, Totals> _categories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Totals>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    private sealed class Totals(int bands)
+    private sealed class Totals
     {
         public long Products, Viewed, Clicks, Impressions;
-        public readonly long[] BandImpressions = new long[bands];
+        // Impressions by exposure bin, allocated on the first viewed product (sparse categories stay small).
+        public long[]? BinImpressions;
     }
 
     public RankingFitData(RankerOptions options)
     {
         options.Validate();
         _bands = options.ImpressionBands;
-        _firstEdge = options.FirstBandEdge;
-        _histograms = Enumerable.Range(0, _bands).Select(_ => new Dictionary<(long, long), long>()).ToArray();
-        _seen = new long[_bands];
         _lookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -42,51 +43,73 @@ internal sealed class RankingFitData
         Rows++;
         if (!_lookup.TryGetValue(category, out var t))
         {
-            t = new Totals(_bands);
+            t = new Totals();
             _categories[category.ToString()] = t;
         }
         t.Products++;
         if (impressions <= 0) return;
-        var band = ImpressionBands.Of(impressions, _bands, _firstEdge);
         t.Viewed++;
         t.Clicks += clicks;
         t.Impressions += impressions;
-        t.BandImpressions[band] += impressions;
-        _seen[band]++;
-        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histograms[band], (clicks, impressions), out _)++;
+        (t.BinImpressions ??= new long[ExposureBins])[BinOf(impressions)] += impressions;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histogram, (clicks, impressions), out _)++;
     }
 
-    /// <summary>Adds everything <paramref name="other"/> holds (same options) to this one.</summary>
+    /// <summary>Adds everything <paramref name="other"/> holds (same number of bands) to this one.</summary>
     public void Merge(RankingFitData other)
     {
-        if (other._bands != _bands || other._firstEdge != _firstEdge) throw new ArgumentException("fit data with different bands");
+        if (other._bands != _bands) throw new ArgumentException("fit data with different numbers of bands");
         Rows += other.Rows;
-        for (var b = 0; b < _bands; b++)
-        {
-            _seen[b] += other._seen[b];
-            foreach (var (key, n) in other._histograms[b])
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histograms[b], key, out _) += n;
-        }
+        foreach (var (key, n) in other._histogram)
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histogram, key, out _) += n;
         foreach (var (name, o) in other._categories)
         {
-            if (!_categories.TryGetValue(name, out var t)) _categories[name] = t = new Totals(_bands);
+            if (!_categories.TryGetValue(name, out var t)) _categories[name] = t = new Totals();
             t.Products += o.Products;
             t.Viewed += o.Viewed;
             t.Clicks += o.Clicks;
             t.Impressions += o.Impressions;
-            for (var b = 0; b < _bands; b++) t.BandImpressions[b] += o.BandImpressions[b];
+            if (o.BinImpressions is null) continue;
+            t.BinImpressions ??= new long[ExposureBins];
+            for (var b = 0; b < ExposureBins; b++) t.BinImpressions[b] += o.BinImpressions[b];
         }
     }
 
-    /// <summary>The (clicks, impressions, products) histogram of one band.</summary>
-    internal IReadOnlyList<(long Clicks, long Impressions, long Count)> Histogram(int band) =>
-        _histograms[band].Select(kv => (kv.Key.Clicks, kv.Key.Impressions, kv.Value)).ToList();
+    /// <summary>The first band edge the options ask for: their absolute edge, or the views at their quantile of the histogram.</summary>
+    public long FirstEdge(RankerOptions options) => options.FirstEdgeQuantile is { } q
+        ? ImpressionBands.EdgeAt(_histogram.Select(kv => (kv.Key.Impressions, kv.Value)), q)
+        : options.FirstBandEdge;
 
-    /// <summary>Distinct (clicks, impressions) pairs held, over all bands (what the fit data's memory grows with).</summary>
-    public int DistinctPairs => _histograms.Sum(h => h.Count);
+    /// <summary>The (clicks, impressions, products) histogram of one band for the first edge <paramref name="firstEdge"/>.</summary>
+    internal IReadOnlyList<(long Clicks, long Impressions, long Count)> Histogram(int band, long firstEdge) =>
+        _histogram.Where(kv => ImpressionBands.Of(kv.Key.Impressions, _bands, firstEdge) == band)
+            .Select(kv => (kv.Key.Clicks, kv.Key.Impressions, kv.Value)).ToList();
 
-    internal long SeenInBand(int band) => _seen[band];
+    /// <summary>Distinct (clicks, impressions) pairs held (what the fit data's memory grows with).</summary>
+    public int DistinctPairs => _histogram.Count;
 
-    internal IEnumerable<(string Category, long Products, long Viewed, long Clicks, long Impressions, long[] BandImpressions)> Categories() =>
-        _categories.Select(kv => (kv.Key, kv.Value.Products, kv.Value.Viewed, kv.Value.Clicks, kv.Value.Impressions, kv.Value.BandImpressions));
+    /// <summary>
+    /// Per category: products, viewed products, clicks, impressions, and impressions per band for the first edge
+    /// <paramref name="firstEdge"/>. Impressions are binned finely during the pass (the edge is not known then) and each
+    /// bin goes to the band of its lower views: only the one bin in eight per doubling that straddles a band edge is
+    /// placed approximately, which moves a category's expected clicks (category pooling) by a sliver.
+    /// </summary>
+    internal IEnumerable<(string Category, long Products, long Viewed, long Clicks, long Impressions, long[] BandImpressions)> Categories(long firstEdge) =>
+        _categories.Select(kv =>
+        {
+            var bands = new long[_bands];
+            if (kv.Value.BinImpressions is { } bins)
+                for (var b = 0; b < ExposureBins; b++)
+                    if (bins[b] != 0) bands[ImpressionBands.Of(BinLowerViews(b), _bands, firstEdge)] += bins[b];
+            return (kv.Key, kv.Value.Products, kv.Value.Viewed, kv.Value.Clicks, kv.Value.Impressions, bands);
+        });
+
+    internal static int BinOf(long views) => views < SmallViews ? SmallBins[views] : Math.Min(ExposureBins - 1, (int)Math.Floor(BinsPerDoubling * Math.Log2(views)));
+
+    // Bins of the views most rows have, looked up instead of a logarithm per row in the streaming pass.
+    private const int SmallViews = 1 << 14;
+    private static readonly short[] SmallBins = Enumerable.Range(0, SmallViews).Select(v => v == 0 ? (short)0 : (short)Math.Floor(BinsPerDoubling * Math.Log2(v))).ToArray();
+
+    // Smallest whole number of views in bin b (ceil of 2^(b/8)); 1 for bin 0.
+    internal static long BinLowerViews(int bin) => Math.Max(1, (long)Math.Ceiling(Math.Pow(2, (double)bin / BinsPerDoubling) - 1e-9));
 }

@@ -18,8 +18,9 @@ public sealed class RankingModel
     private Random _rng;
 
     internal RankingModel(RankerOptions options, BetaPrior? global, IReadOnlyList<BandPrior> bands, double tau,
-        IReadOnlyList<CategoryLevel> categories)
+        IReadOnlyList<CategoryLevel> categories, double? firstEdgeQuantile = null)
     {
+        FirstEdgeQuantile = firstEdgeQuantile;
         Options = options;
         GlobalPrior = global;
         Bands = bands;
@@ -31,7 +32,11 @@ public sealed class RankingModel
         _rng = new Random(options.Seed);
     }
 
+    /// <summary>The options the model was fitted with, the first band edge resolved to views (<see cref="RankerOptions.FirstBandEdge"/>).</summary>
     public RankerOptions Options { get; }
+
+    /// <summary>The quantile of the views the first band edge was taken at, or null when the edge was given in views.</summary>
+    public double? FirstEdgeQuantile { get; }
 
     /// <summary>
     /// The (ordinary-component) prior fitted on every product with impressions, used only when no band could be fitted
