@@ -5,7 +5,7 @@ namespace Workbook.Products.Ranking;
 /// part and the CTR they got on the held-out part, both weighted by held-out views (predicted clicks / held-out views
 /// against clicks / held-out views), and their ratio (1 = calibrated; above 1 the scorer promised too much).
 /// </summary>
-public sealed record CalibrationRow(string Group, double ProductsPerSeed, double PredictedCtr, double HeldOutCtr)
+internal record CalibrationRow(string Group, double ProductsPerSeed, double PredictedCtr, double HeldOutCtr)
 {
     public double Ratio => HeldOutCtr > 0 ? PredictedCtr / HeldOutCtr : double.NaN;
 }
@@ -16,7 +16,7 @@ public sealed record CalibrationRow(string Group, double ProductsPerSeed, double
 /// needs the order right, not the level, but a CTR that is off in one exposure band moves that band's products as a
 /// block past the others: the by-exposure table finds that, the by-decile table shows whether the top is oversold.
 /// </summary>
-public static class CalibrationTable
+internal static class CalibrationTable
 {
     /// <summary>Lower edge of the first doubling band of training views ([10, 20), [20, 40), ...; below 10 is one group).</summary>
     public const long FirstExposureEdge = 10;

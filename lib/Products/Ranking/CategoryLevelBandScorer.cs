@@ -16,7 +16,7 @@ namespace Workbook.Products.Ranking;
 /// high-click products; the cross-fitted level has no such tie. Not what `rank` runs: fitting the slopes needs per-product (category, clicks, views) rows, which the streaming
 /// fit data does not keep (a seeded sample of viewed rows would keep memory flat).
 /// </summary>
-public sealed record CategoryLevelBandScorer(RankerOptions? Options = null, string Name = "model + category level in each band's prior (cross-fitted)") : IProductScorer
+internal record CategoryLevelBandScorer(RankerOptions? Options = null, string Name = "model + category level in each band's prior (cross-fitted)") : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products)
     {

@@ -1,7 +1,7 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>What a <see cref="CovariatePriorScorer"/> adds to exposure in its prior.</summary>
-public enum PriorCovariate
+internal enum PriorCovariate
 {
     /// <summary>Exposure only.</summary>
     None,
@@ -26,7 +26,7 @@ public enum PriorCovariate
 /// (<see cref="ZeroInflatedBetaBinomialRegression"/>); score = posterior mean CTR x CPC. A measured alternative to the
 /// banded model, kept for the record of what was tried.
 /// </summary>
-public sealed record CovariatePriorScorer(PriorCovariate Covariate, int Degree = 3, string? Label = null) : IProductScorer
+internal record CovariatePriorScorer(PriorCovariate Covariate, int Degree = 3, string? Label = null) : IProductScorer
 {
     private const double CategoryShrinkage = 20;
 

@@ -1,14 +1,14 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>What a list metric measures: discounted gain normalised by the best order (NDCG), or the plain mean gain of the top K.</summary>
-public enum ListMetricKind
+internal enum ListMetricKind
 {
     Ndcg,
     MeanGain,
 }
 
 /// <summary>One metric of a ranked list at one depth; <see cref="K"/> = <see cref="int.MaxValue"/> is the whole list.</summary>
-public sealed record ListMetric(ListMetricKind Kind, int K)
+internal record ListMetric(ListMetricKind Kind, int K)
 {
     public string Name => (Kind, K) switch
     {
@@ -37,7 +37,7 @@ public sealed record ListMetric(ListMetricKind Kind, int K)
 /// Every scorer's value of every metric on every seed (<see cref="Values"/>[scorer][metric][seed]) at one thinning
 /// fraction (the training share of each product's views).
 /// </summary>
-public sealed record DepthReport(double Fraction, IReadOnlyList<int> Seeds, IReadOnlyList<string> Scorers,
+internal record DepthReport(double Fraction, IReadOnlyList<int> Seeds, IReadOnlyList<string> Scorers,
     IReadOnlyList<ListMetric> Metrics, double[][][] Values, int MeasuredProducts)
 {
     public double Mean(string scorer, ListMetric metric) => Values[IndexOf(scorer)][MetricIndex(metric)].Average();
@@ -82,7 +82,7 @@ public sealed record DepthReport(double Fraction, IReadOnlyList<int> Seeds, IRea
 }
 
 /// <summary>One scorer's means per metric, and the reference scorer's win rate against it per metric (null for the reference itself).</summary>
-public sealed record DepthRow(string Scorer, IReadOnlyList<double> Means, IReadOnlyList<double>? ReferenceWins);
+internal record DepthRow(string Scorer, IReadOnlyList<double> Means, IReadOnlyList<double>? ReferenceWins);
 
 /// <summary>
 /// Offline evaluation at several depths of the list. Per seed, every product's views are thinned
@@ -91,7 +91,7 @@ public sealed record DepthRow(string Scorer, IReadOnlyList<double> Means, IReadO
 /// <see cref="OfflineEvaluation"/> (one K, NDCG and revenue share), this measures NDCG and mean gain at any depths and
 /// any fraction; each scorer still fits once per seed.
 /// </summary>
-public static class DepthEvaluation
+internal static class DepthEvaluation
 {
     public static DepthReport Run(IReadOnlyList<ProductStats> products, IReadOnlyList<IProductScorer> scorers,
         IReadOnlyList<int> seeds, double fraction = 0.5, IReadOnlyList<ListMetric>? metrics = null, int maxParallelism = 0)

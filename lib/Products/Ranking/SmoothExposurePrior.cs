@@ -13,7 +13,7 @@ namespace Workbook.Products.Ranking;
 /// and on full counts. u is clamped to the fitted range (a polynomial extrapolates badly); products without views get
 /// the prior at the least exposure seen, as the band model gives them the least-exposed band's prior.
 /// </summary>
-public sealed record SmoothExposurePrior(double Center, double Scale, double UMin, double UMax, int Degree,
+internal record SmoothExposurePrior(double Center, double Scale, double UMin, double UMax, int Degree,
     ZeroInflatedBetaBinomialRegression.Coefficients Coefficients)
 {
     /// <summary>The polynomial basis (1, u, ..., u^Degree) at clamped u for <paramref name="views"/>.</summary>

@@ -1,7 +1,7 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>Posterior mean CTR under a <see cref="SmoothExposurePrior"/> of degree <see cref="Degree"/> fitted on the products given, x CPC.</summary>
-public sealed record SmoothPriorScorer(int Degree = 2, string? Label = null) : IProductScorer
+internal record SmoothPriorScorer(int Degree = 2, string? Label = null) : IProductScorer
 {
     public string Name => Label ?? $"smooth zero-inflated prior (degree {Degree} in log views)";
 

@@ -11,7 +11,7 @@ namespace Workbook.Products.Ranking;
 /// fails). With x = (1) it is the plain zero-inflated fit; with x = (1, u, u^2) in u = standardised log exposure it is a
 /// prior that varies smoothly with exposure (<see cref="SmoothExposurePrior"/>).
 /// </summary>
-public static class ZeroInflatedBetaBinomialRegression
+internal static class ZeroInflatedBetaBinomialRegression
 {
     private const double MinLogStrength = -4, MaxLogStrength = 16;
 

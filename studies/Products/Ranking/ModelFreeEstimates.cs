@@ -6,7 +6,7 @@ namespace Workbook.Products.Ranking;
 /// measured on the same thinning splits as the scorers. A leak-free estimate may learn only from the training part
 /// (or from other products); anything computed from the whole file has seen the held-out clicks.
 /// </summary>
-public static class ModelFreeEstimates
+internal static class ModelFreeEstimates
 {
     public const string CrossFitted = "cell table, cross-fitted over products (leak-free)";
     public const string Rethinned = "cell table learned by re-thinning the training part (leak-free)";

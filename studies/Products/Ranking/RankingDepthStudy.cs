@@ -1,7 +1,7 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>One of the targets checked on one metric: the model's mean and its win rate against each baseline.</summary>
-public sealed record DepthTargetRow(string Metric, double Model, double Raw, double Wilson, double Cpc,
+internal sealed record DepthTargetRow(string Metric, double Model, double Raw, double Wilson, double Cpc,
     double WinsOverRaw, double WinsOverWilson, double WinsOverCpc)
 {
     /// <summary>The model beat each baseline on at least 80% of the seeds on this metric.</summary>
@@ -16,7 +16,7 @@ public sealed record DepthTargetRow(string Metric, double Model, double Raw, dou
 /// <see cref="SelectionSeeds"/>; the notebook reports <see cref="ReportSeeds"/>. Every number is a pure function of the
 /// file and the seeds (each seed's split and fits are self-contained), so a rerun gives the same table.
 /// </summary>
-public static class RankingDepthStudy
+internal static class RankingDepthStudy
 {
     public static IReadOnlyList<int> SelectionSeeds { get; } = Enumerable.Range(100, 30).ToArray();
     public static IReadOnlyList<int> ReportSeeds { get; } = Enumerable.Range(0, 30).ToArray();
