@@ -25,13 +25,38 @@ public sealed partial class NotebookRunner
     /// <summary>Raised after a cell ran (or was skipped).</summary>
     public event Action<CellRun>? CellFinished;
 
-    /// <summary>Parses and runs the notebook at <paramref name="path"/>, recording the data files it reads.</summary>
+    // The current directory is process-wide: one notebook at a time may own it.
+    private static readonly SemaphoreSlim CurrentDirectoryGate = new(1, 1);
+
+    /// <summary>
+    /// Parses and runs the notebook at <paramref name="path"/>, recording the data files it reads. Cells run with the
+    /// current directory set to the notebook's folder, as in VS Code's kernel, so a cell reads
+    /// <c>"../data/derived/..."</c> the same way in both; the previous directory is restored afterwards. Runs in one
+    /// process take turns, since the current directory is the process's.
+    /// </summary>
     public async Task<NotebookRun> RunAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var shown = DisplayPath(path);
+        var full = Path.GetFullPath(path);
+        await CurrentDirectoryGate.WaitAsync(cancellationToken);
+        var previous = Directory.GetCurrentDirectory();
+        try
+        {
+            Directory.SetCurrentDirectory(Path.GetDirectoryName(full)!);
+            return await RunInFolderAsync(full, shown, cancellationToken);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(previous);
+            CurrentDirectoryGate.Release();
+        }
+    }
+
+    private async Task<NotebookRun> RunInFolderAsync(string path, string shown, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         using var lineage = DataLineage.BeginScope();
-        var shown = DisplayPath(path);
         Notebook notebook;
         try
         {
@@ -64,7 +89,7 @@ public sealed partial class NotebookRunner
     }
 
     /// <summary>A notebook path as the user will recognise it: relative to the current directory when below it.</summary>
-    private static string DisplayPath(string path)
+    internal static string DisplayPath(string path)
     {
         var full = Path.GetFullPath(path);
         var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
