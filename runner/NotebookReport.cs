@@ -62,6 +62,10 @@ public static class NotebookReport
         if (UsesPlotly(body)) html.Append("<script>").Append(PlotlyJs.Script).Append("\n</script>\n");
         html.Append("</head>\n<body>\n<div class=\"wb-page\">\n")
             .Append($"<div class=\"wb-top\"><a href=\"index.html\">&larr; all reports</a><span>{Enc(run.Notebook.Path)} · rendered {run.StartedUtc:yyyy-MM-dd HH:mm} UTC · commit {Enc(ShortCommit(run.Provenance))}</span></div>\n");
+        if (run.Cache is { } cache)
+            html.Append($"<p class=\"wb-cached\">Code outputs from the cache: they were computed by the run of {cache.RunStartedUtc:yyyy-MM-dd HH:mm} UTC " +
+                        $"({Duration(cache.RunDuration)}); the notebook's code, the library and every file that run read are unchanged since. " +
+                        "The text around them is rendered from the notebook as it is now.</p>\n");
         if (markdown.Title == null) html.Append($"<h1>{Enc(title)}</h1>\n");
         if (run.Failed)
         {
@@ -115,6 +119,8 @@ public static class NotebookReport
         Row("rendered", Enc($"{run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC"));
         Row("commit", $"<code>{Enc(p.Commit)}</code>{(p.Dirty ? " (with uncommitted changes)" : "")}");
         Row("total duration", Enc(Duration(run.Duration)));
+        if (run.Cache is { } cache)
+            Row("code outputs", Enc($"from the cache: computed by the run of {cache.RunStartedUtc:yyyy-MM-dd HH:mm:ss} UTC at the commit above; this page was rendered {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC"));
         Row("runtime", Enc($".NET {Environment.Version}, plotly.js {PlotlyJs.Version}"));
         sb.Append("</table>");
 

@@ -11,6 +11,9 @@ public sealed record NotebookRun(
     Provenance Provenance,
     CellError? FormatError = null)
 {
+    /// <summary>Set when the code cells' outputs were not computed now but reused from an earlier run (<see cref="ReportCache"/>).</summary>
+    public CacheNote? Cache { get; init; }
+
     /// <summary>True when the notebook could not be parsed or any cell failed.</summary>
     public bool Failed => FormatError != null || Cells.Any(c => c.Status == CellStatus.Failed);
 
