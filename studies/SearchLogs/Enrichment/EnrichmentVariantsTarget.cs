@@ -10,10 +10,10 @@ namespace Workbook.Make;
 /// </summary>
 public static class EnrichmentVariantsTarget
 {
-    public const string Comparison = EnrichmentTargets.Folder + "/variants.json";
+    public const string Validation = EnrichmentTargets.Folder + "/variants-validation.json";
+    public const string Chosen = EnrichmentTargets.Folder + "/variants-chosen.json";
+    public const string Test = EnrichmentTargets.Folder + "/variants-test.json";
     public const double TrainFraction = 0.8;
-
-    public sealed record VariantComparison(IReadOnlyList<EnrichmentEvaluation.Variant> Validation, string Chosen, IReadOnlyList<SystemScore> Test);
 
     public static readonly (string Name, EnrichmentOptions Options)[] Variants =
     [
@@ -39,7 +39,7 @@ public static class EnrichmentVariantsTarget
             ["variants"] = string.Join(" | ", Variants.Select(v => $"{v.Name}: {v.Options}")),
         },
         Code: [.. EnrichmentTargets.LibraryCode, "studies/SearchLogs/Enrichment/EnrichmentVariantsTarget.cs"],
-        Outputs: [Comparison],
+        Outputs: [Validation, Chosen, Test],
         Build: (context, _) =>
         {
             var log = CleanLogReader.Read(context.Input(SearchLogTargets.CleanDb));
@@ -49,7 +49,10 @@ public static class EnrichmentVariantsTarget
             var best = validation.Select((v, i) => (v, i)).OrderByDescending(x => x.v.RecallAt10.Value).ThenBy(x => x.i).First();
             var chosen = Variants[best.i];
             var test = EnrichmentEvaluation.Evaluate(outer, EnrichmentIndex.Build(outer.Train, chosen.Options));
-            Artifact.Write(context.Output(Comparison), new VariantComparison(validation, chosen.Name, test.Systems));
+            // Three files, each a type the notebook reads back as it is (a list of the library's records, a name).
+            Artifact.Write(context.Output(Validation), validation);
+            Artifact.Write(context.Output(Chosen), chosen.Name);
+            Artifact.Write(context.Output(Test), test.Systems);
             return Task.CompletedTask;
         });
 }
