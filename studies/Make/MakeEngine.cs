@@ -131,8 +131,12 @@ public sealed class MakeEngine
             var outputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
             foreach (var output in target.Outputs) outputs[output] = _hasher.Hash(output)!;
             var (commit, dirty) = Provenance.GitState();
+            var previous = Manifest[target.Name];
             Manifest.Record(Root, target.Name, new ManifestEntry(
                 fingerprint.Key, fingerprint, outputs, commit, dirty, DateTimeOffset.UtcNow, Math.Round(clock.Elapsed.TotalSeconds, 2)));
+            // An output the target no longer declares would otherwise stay behind, looking current to a reader.
+            foreach (var dropped in previous?.Outputs.Keys.Where(o => !target.Outputs.Contains(o)) ?? [])
+                TryDelete(Path.Combine(Root, dropped));
             return target.Outputs.Count;
         }
         finally

@@ -242,4 +242,26 @@ public sealed class MakeEngineTests : IDisposable
         Assert.Equal(["double"], Engine().TargetsWriting("data/derived/twice/double.txt"));
         Assert.Equal(["sum", "double"], Engine().TargetsWriting("data/derived"));
     }
+
+    [Fact]
+    public async Task An_output_the_target_no_longer_declares_is_removed_when_it_rebuilds()
+    {
+        await Make();
+        var catalog = Catalog().ToList();
+        catalog[0] = catalog[0] with
+        {
+            Outputs = ["data/derived/total.txt"],
+            Build = (context, _) =>
+            {
+                File.WriteAllText(context.Output("data/derived/total.txt"), "6");
+                return Task.CompletedTask;
+            },
+        };
+        var engine = new MakeEngine(_root, catalog, NullLogger.Instance);
+        var plan = engine.Plan(["sum"]);
+        Assert.Contains("output data/derived/total.txt is missing", plan.Targets.Single().Reasons);
+        await engine.BuildAsync(plan);
+        Assert.False(File.Exists(Path.Combine(_root, SumOut)));
+        Assert.Equal("6", Read("data/derived/total.txt"));
+    }
 }
