@@ -82,6 +82,22 @@ internal static class ReportCommand
         }
         if (!madeOk) Console.Error.WriteLine("report: some derived data could not be built; the notebooks that read it will fail");
 
+        // What make built for each notebook, for its page's metadata (the manifest as it is after making).
+        IReadOnlyList<DerivedData> DerivedData(IReadOnlyList<string> derivedPaths)
+        {
+            try
+            {
+                var engine = new MakeEngine(root, WorkbookTargets.All, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+                var targets = NotebookDependencies.TargetsFor(engine, derivedPaths).Targets;
+                return targets.Select(t => (Target: t, Entry: engine.Manifest[t])).Where(x => x.Entry != null)
+                    .Select(x => new DerivedData(x.Target, x.Entry!.BuiltUtc, x.Entry.Commit, x.Entry.Dirty, x.Entry.Outputs.Keys.ToList())).ToList();
+            }
+            catch (Exception e) when (e is MakeException or InvalidDataException)
+            {
+                return [];
+            }
+        }
+
         var cache = new ReportCache(outDir);
         // The files below the derived paths a notebook names: a changed artifact means the notebook runs again.
         IReadOnlyList<string> FilesRead(string notebook) => reads[notebook].Select(p => Path.Combine(root, p))
@@ -111,6 +127,7 @@ internal static class ReportCommand
                 }
                 var run = reused ?? await RunOne(paths[i], onCell);
                 if (reused == null) cache.Save(paths[i], run, FilesRead(paths[i]));
+                run = run with { Derived = DerivedData(reads[paths[i]]) };
                 NotebookReport.Write(run, outDir);
                 runs.Add(run);
             }

@@ -134,6 +134,16 @@ public static class NotebookReport
             sb.Append("</tbody></table>");
         }
 
+        if (run.Derived.Count > 0)
+        {
+            sb.Append("<h3>Derived data</h3><p>Built by <code>dotnet run -- make</code>; <code>make --provenance</code> lists the hashes of each target's inputs, parameters and code.</p>")
+                .Append("<table><thead><tr><th>target</th><th>built</th><th>commit</th><th>outputs</th></tr></thead><tbody>");
+            foreach (var d in run.Derived)
+                sb.Append($"<tr><td><code>{Enc(d.Target)}</code></td><td>{d.BuiltUtc:yyyy-MM-dd HH:mm} UTC</td>")
+                    .Append($"<td><code>{Enc(d.Commit.Length > 10 ? d.Commit[..10] : d.Commit)}{(d.Dirty ? "+" : "")}</code></td>")
+                    .Append($"<td>{string.Join(", ", d.Outputs.Select(o => $"<code>{Enc(o)}</code>"))}</td></tr>");
+            sb.Append("</tbody></table>");
+        }
         sb.Append("<h3>Data files read</h3>");
         if (p.Files.Count == 0)
         {
