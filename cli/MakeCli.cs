@@ -56,10 +56,11 @@ internal static class MakeCommand
         var engine = new MakeEngine(root, WorkbookTargets.All, NullLogger.Instance);
         var plan = engine.Plan(names, force);
         Console.WriteLine($"make --dry-run: {plan.Stale.Count} of {plan.Targets.Count} targets would rebuild");
+        var width = plan.Targets.Select(p => p.Target.Name.Length).DefaultIfEmpty(0).Max();
         foreach (var p in plan.Targets)
         {
-            Console.WriteLine($"  {p.Target.Name,-22} {(p.Stale ? "rebuild" : "up to date")}  {p.Target.Description}");
-            foreach (var reason in p.Reasons) Console.WriteLine($"  {"",-22}   - {reason}");
+            Console.WriteLine($"  {p.Target.Name.PadRight(width)}  {(p.Stale ? "rebuild   " : "up to date")}  {p.Target.Description}");
+            foreach (var reason in p.Reasons) Console.WriteLine($"  {"".PadRight(width)}  - {reason}");
         }
         return 0;
     }
@@ -147,7 +148,7 @@ internal static class MakeCommand
         foreach (var o in outcomes)
         {
             var status = o.Outcome switch { TaskOutcome.Succeeded => "built  ", TaskOutcome.Failed => "FAILED ", _ => "skipped" };
-            Console.WriteLine($"make: {status} {o.Target,-22} {o.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),6} s{(o.Error is null ? "" : "  " + o.Error)}");
+            Console.WriteLine($"make: {status} {o.Target,-32} {o.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),6} s{(o.Error is null ? "" : "  " + o.Error)}");
         }
         return outcomes.All(o => o.Outcome == TaskOutcome.Succeeded);
     }
