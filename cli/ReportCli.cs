@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
+using Workbook.Make;
 using Workbook.Notebooks;
 
 namespace Workbook.Cli;
@@ -19,11 +20,17 @@ public sealed class ReportCli : ICliModule
         {
             Description = "Folder for the reports (default: reports/ in the workbook).",
         };
-        var report = new Command("report", "Run notebooks and write reports/<notebook>.html plus reports/index.html. Exits non-zero if any cell fails.");
+        var noCache = new Option<bool>("--no-cache")
+        {
+            Description = "Run every notebook even if its code, the library and its inputs are unchanged since its last successful run.",
+        };
+        var report = new Command("report", "Make the derived data the notebooks read (stale targets only), run the notebooks (reusing unchanged outputs) " +
+                                           "and write reports/<notebook>.html plus reports/index.html. Exits non-zero if any cell fails.");
         report.Arguments.Add(notebooks);
         report.Options.Add(output);
+        report.Options.Add(noCache);
         report.SetAction(async (parse, ct) =>
-            await ReportCommand.RunAsync(parse.GetValue(notebooks) ?? [], parse.GetValue(output), ct));
+            await ReportCommand.RunAsync(parse.GetValue(notebooks) ?? [], parse.GetValue(output), ct, useCache: !parse.GetValue(noCache)));
         yield return report;
     }
 
@@ -39,7 +46,7 @@ public sealed class ReportCli : ICliModule
 
 internal static class ReportCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> requested, string? output, CancellationToken ct)
+    public static async Task<int> RunAsync(IReadOnlyList<string> requested, string? output, CancellationToken ct, bool useCache = true)
     {
         var root = WorkbookPaths.Root();
         var paths = requested.Count > 0
@@ -65,18 +72,69 @@ internal static class ReportCommand
         }
         var outDir = Path.GetFullPath(output ?? Path.Combine(root, "reports"));
 
+        // First the derived data the notebooks name (stale targets only), so a cell never computes what make builds.
+        var reads = paths.ToDictionary(p => p, p => NotebookDependencies.DerivedPaths(CodeOf(p)));
+        var madeOk = true;
+        try
+        {
+            var engine = new MakeEngine(root, WorkbookTargets.All, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var (targets, unknown) = NotebookDependencies.TargetsFor(engine, reads.Values.SelectMany(r => r).Distinct());
+            foreach (var path in unknown) Console.Error.WriteLine($"report: a notebook reads {path}, which no make target writes");
+            if (targets.Count > 0) madeOk = await MakeCommand.BuildAsync(root, targets, force: false, jobs: 2, ct, quietWhenUpToDate: true);
+        }
+        catch (Exception e) when (e is MakeException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"report: make: {e.Message}");
+            madeOk = false;
+        }
+        if (!madeOk) Console.Error.WriteLine("report: some derived data could not be built; the notebooks that read it will fail");
+
+        // What make built for each notebook, for its page's metadata (the manifest as it is after making).
+        IReadOnlyList<DerivedData> DerivedData(IReadOnlyList<string> derivedPaths)
+        {
+            try
+            {
+                var engine = new MakeEngine(root, WorkbookTargets.All, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+                var targets = NotebookDependencies.TargetsFor(engine, derivedPaths).Targets;
+                return targets.Select(t => (Target: t, Entry: engine.Manifest[t])).Where(x => x.Entry != null)
+                    .Select(x => new DerivedData(x.Target, x.Entry!.BuiltUtc, x.Entry.Commit, x.Entry.Dirty, x.Entry.Outputs.Keys.ToList())).ToList();
+            }
+            catch (Exception e) when (e is MakeException or InvalidDataException)
+            {
+                return [];
+            }
+        }
+
+        var cache = new ReportCache(outDir);
+        // The files below the derived paths a notebook names: a changed artifact means the notebook runs again.
+        IReadOnlyList<string> FilesRead(string notebook) => reads[notebook].Select(p => Path.Combine(root, p))
+            .SelectMany(p => File.Exists(p) ? [p] : Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [])
+            .ToList();
+
         // The terminal itself, not Console.Out: cells capture what the console gets while they run.
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var interactive = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         var runs = new List<NotebookRun>();
+        async Task<NotebookRun> RunOne(string path, Action<CellRun>? onCell)
+        {
+            var runner = new NotebookRunner();
+            if (onCell != null) runner.CellFinished += onCell;
+            return await runner.RunAsync(path, ct);
+        }
+
         async Task RunAll(Action<string, int, int>? onNotebook, Action<CellRun>? onCell)
         {
             for (var i = 0; i < paths.Count; i++)
             {
-                var runner = new NotebookRunner();
-                if (onCell != null) runner.CellFinished += onCell;
                 onNotebook?.Invoke(paths[i], i, paths.Count);
-                var run = await runner.RunAsync(paths[i], ct);
+                var reused = useCache ? cache.TryReuse(paths[i], FilesRead(paths[i])) : null;
+                if (reused != null)
+                {
+                    foreach (var cell in reused.Cells) onCell?.Invoke(cell);
+                }
+                var run = reused ?? await RunOne(paths[i], onCell);
+                if (reused == null) cache.Save(paths[i], run, FilesRead(paths[i]));
+                run = run with { Derived = DerivedData(reads[paths[i]]) };
                 NotebookReport.Write(run, outDir);
                 runs.Add(run);
             }
@@ -112,11 +170,19 @@ internal static class ReportCommand
         foreach (var run in runs)
         {
             var file = Path.Combine(outDir, run.Notebook.Name + ".html");
-            Console.WriteLine($"{(run.Failed ? "FAILED" : "ok    ")} {Shown(file)}  ({NotebookReport.Duration(run.Duration)})");
+            var how = run.Cache is null ? NotebookReport.Duration(run.Duration) : "code outputs from the cache";
+            Console.WriteLine($"{(run.Failed ? "FAILED" : "ok    ")} {Shown(file)}  ({how})");
             foreach (var e in run.Errors) Console.Error.WriteLine("  " + e.Message);
         }
         Console.WriteLine($"index: {Shown(index)}");
-        return runs.Any(r => r.Failed) ? 1 : 0;
+        return runs.Any(r => r.Failed) || !madeOk ? 1 : 0;
+    }
+
+    /// <summary>The notebook's C# cells, where derived paths are named; empty when it cannot be parsed (the run reports why).</summary>
+    private static string CodeOf(string path)
+    {
+        try { return string.Join('\n', DibParser.Load(path).Cells.Where(c => c.Kind == CellKind.CSharp).Select(c => c.Source)); }
+        catch (NotebookFormatException) { return ""; }
     }
 
     // Relative to the current directory when below it, else absolute.

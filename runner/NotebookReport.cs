@@ -62,6 +62,10 @@ public static class NotebookReport
         if (UsesPlotly(body)) html.Append("<script>").Append(PlotlyJs.Script).Append("\n</script>\n");
         html.Append("</head>\n<body>\n<div class=\"wb-page\">\n")
             .Append($"<div class=\"wb-top\"><a href=\"index.html\">&larr; all reports</a><span>{Enc(run.Notebook.Path)} · rendered {run.StartedUtc:yyyy-MM-dd HH:mm} UTC · commit {Enc(ShortCommit(run.Provenance))}</span></div>\n");
+        if (run.Cache is { } cache)
+            html.Append($"<p class=\"wb-cached\">Code outputs from the cache: they were computed by the run of {cache.RunStartedUtc:yyyy-MM-dd HH:mm} UTC " +
+                        $"({Duration(cache.RunDuration)}); the notebook's code, the library and every file that run read are unchanged since. " +
+                        "The text around them is rendered from the notebook as it is now.</p>\n");
         if (markdown.Title == null) html.Append($"<h1>{Enc(title)}</h1>\n");
         if (run.Failed)
         {
@@ -115,6 +119,8 @@ public static class NotebookReport
         Row("rendered", Enc($"{run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC"));
         Row("commit", $"<code>{Enc(p.Commit)}</code>{(p.Dirty ? " (with uncommitted changes)" : "")}");
         Row("total duration", Enc(Duration(run.Duration)));
+        if (run.Cache is { } cache)
+            Row("code outputs", Enc($"from the cache: computed by the run of {cache.RunStartedUtc:yyyy-MM-dd HH:mm:ss} UTC at the commit above; this page was rendered {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC"));
         Row("runtime", Enc($".NET {Environment.Version}, plotly.js {PlotlyJs.Version}"));
         sb.Append("</table>");
 
@@ -128,6 +134,16 @@ public static class NotebookReport
             sb.Append("</tbody></table>");
         }
 
+        if (run.Derived.Count > 0)
+        {
+            sb.Append("<h3>Derived data</h3><p>Built by <code>dotnet run -- make</code>; <code>make --provenance</code> lists the hashes of each target's inputs, parameters and code.</p>")
+                .Append("<table><thead><tr><th>target</th><th>built</th><th>commit</th><th>outputs</th></tr></thead><tbody>");
+            foreach (var d in run.Derived)
+                sb.Append($"<tr><td><code>{Enc(d.Target)}</code></td><td>{d.BuiltUtc:yyyy-MM-dd HH:mm} UTC</td>")
+                    .Append($"<td><code>{Enc(d.Commit.Length > 10 ? d.Commit[..10] : d.Commit)}{(d.Dirty ? "+" : "")}</code></td>")
+                    .Append($"<td>{string.Join(", ", d.Outputs.Select(o => $"<code>{Enc(o)}</code>"))}</td></tr>");
+            sb.Append("</tbody></table>");
+        }
         sb.Append("<h3>Data files read</h3>");
         if (p.Files.Count == 0)
         {

@@ -11,6 +11,12 @@ public sealed record NotebookRun(
     Provenance Provenance,
     CellError? FormatError = null)
 {
+    /// <summary>Set when the code cells' outputs were not computed now but reused from an earlier run (<see cref="ReportCache"/>).</summary>
+    public CacheNote? Cache { get; init; }
+
+    /// <summary>The derived data the notebook reads, as <c>make</c> built it (shown in the run metadata); empty when none.</summary>
+    public IReadOnlyList<DerivedData> Derived { get; init; } = [];
+
     /// <summary>True when the notebook could not be parsed or any cell failed.</summary>
     public bool Failed => FormatError != null || Cells.Any(c => c.Status == CellStatus.Failed);
 
@@ -18,3 +24,6 @@ public sealed record NotebookRun(
     public IEnumerable<CellError> Errors =>
         FormatError != null ? [FormatError] : Cells.Where(c => c.Error != null).Select(c => c.Error!);
 }
+
+/// <summary>Where a notebook's derived input came from: the make target, when and at which commit it was built.</summary>
+public sealed record DerivedData(string Target, DateTimeOffset BuiltUtc, string Commit, bool Dirty, IReadOnlyList<string> Outputs);

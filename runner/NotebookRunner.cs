@@ -25,13 +25,38 @@ public sealed partial class NotebookRunner
     /// <summary>Raised after a cell ran (or was skipped).</summary>
     public event Action<CellRun>? CellFinished;
 
-    /// <summary>Parses and runs the notebook at <paramref name="path"/>, recording the data files it reads.</summary>
+    // The current directory is process-wide: one notebook at a time may own it.
+    private static readonly SemaphoreSlim CurrentDirectoryGate = new(1, 1);
+
+    /// <summary>
+    /// Parses and runs the notebook at <paramref name="path"/>, recording the data files it reads. Cells run with the
+    /// current directory set to the notebook's folder, as in VS Code's kernel, so a cell reads
+    /// <c>"../data/derived/..."</c> the same way in both; the previous directory is restored afterwards. Runs in one
+    /// process take turns, since the current directory is the process's.
+    /// </summary>
     public async Task<NotebookRun> RunAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var shown = DisplayPath(path);
+        var full = Path.GetFullPath(path);
+        await CurrentDirectoryGate.WaitAsync(cancellationToken);
+        var previous = Directory.GetCurrentDirectory();
+        try
+        {
+            Directory.SetCurrentDirectory(Path.GetDirectoryName(full)!);
+            return await RunInFolderAsync(full, shown, cancellationToken);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(previous);
+            CurrentDirectoryGate.Release();
+        }
+    }
+
+    private async Task<NotebookRun> RunInFolderAsync(string path, string shown, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         using var lineage = DataLineageCollector.Begin();
-        var shown = DisplayPath(path);
         Notebook notebook;
         try
         {
@@ -63,8 +88,32 @@ public sealed partial class NotebookRunner
         return new NotebookRun(notebook, results, started, clock.Elapsed, Provenance.Capture(lineage.Files));
     }
 
+    /// <summary>
+    /// Compiles the notebook's C# cells, each continuing the script of the cells before it as a run would, without
+    /// running any (so it is fast and has no side effects): the first cell that does not compile, with its errors naming
+    /// the notebook, cell and .dib line; empty when all compile.
+    /// </summary>
+    public static IReadOnlyList<CellError> Compile(string path, CancellationToken cancellationToken = default)
+    {
+        var shown = DisplayPath(path);
+        Notebook notebook;
+        try
+        {
+            notebook = DibParser.Load(path) with { Path = shown };
+            CheckLibraryReference(notebook);
+        }
+        catch (NotebookFormatException e)
+        {
+            return [new CellError(shown, e.Cell, e.Line, $"{shown}: cell {e.Cell}, line {e.Line}: {e.Problem}", "")];
+        }
+        var session = new Session(notebook, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        foreach (var cell in notebook.Cells.Where(c => c.Kind == CellKind.CSharp))
+            if (session.CompileOnly(cell, cancellationToken) is { } error) return [error];
+        return [];
+    }
+
     /// <summary>A notebook path as the user will recognise it: relative to the current directory when below it.</summary>
-    private static string DisplayPath(string path)
+    internal static string DisplayPath(string path)
     {
         var full = Path.GetFullPath(path);
         var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
@@ -94,6 +143,27 @@ public sealed partial class NotebookRunner
         private readonly NotebookGlobals _globals = new();
         private readonly HashSet<string> _referenced = new(StringComparer.Ordinal);
         private ScriptState<object>? _state;
+        private Script<object>? _compiled; // compile-only mode: the script so far, never run
+
+        public CellError? CompileOnly(NotebookCell cell, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var (code, references) = PrepareSource(cell);
+                var options = Options(cell, references);
+                var script = _compiled == null
+                    ? CSharpScript.Create<object>(code, options, typeof(NotebookGlobals))
+                    : _compiled.ContinueWith<object>(code, options);
+                var errors = script.Compile(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                if (errors.Count > 0) return CompileError(cell, errors);
+                _compiled = script;
+                return null;
+            }
+            catch (NotebookFormatException e)
+            {
+                return new CellError(notebook.Path, e.Cell, e.Line, e.Message, "");
+            }
+        }
 
         public async Task<CellRun> RunAsync(NotebookCell cell, CancellationToken cancellationToken)
         {

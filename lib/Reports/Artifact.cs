@@ -9,7 +9,7 @@ namespace Workbook.Reports;
 /// notebook, which then only narrates it. Records of the library's own types read back typed; anything else reads as
 /// rows of JSON objects or straight into a <see cref="Table"/>.
 /// </summary>
-internal static class Artifact
+public static class Artifact
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -39,6 +39,19 @@ internal static class Artifact
         {
             throw new InvalidDataException($"{path}: not a {typeof(T).Name} artifact (line {e.LineNumber + 1}: {e.Message}).", e);
         }
+    }
+
+    /// <summary>Saves a chart's plotly.js traces and layout, for <see cref="Figure(string)"/> to show it again.</summary>
+    public static void WriteFigure(string path, Figure figure) =>
+        Write(path, new JsonObject { ["data"] = JsonNode.Parse(figure.DataJson), ["layout"] = JsonNode.Parse(figure.LayoutJson) });
+
+    /// <summary>The chart saved at <paramref name="path"/> by <see cref="WriteFigure"/>.</summary>
+    public static Figure Figure(string path)
+    {
+        var saved = Read<JsonObject>(path);
+        if (saved["data"] is not JsonArray data || saved["layout"] is not JsonObject layout)
+            throw new InvalidDataException($"{path}: not a figure artifact (expected an object with 'data' traces and a 'layout').");
+        return Chart.Plotly(data, layout);
     }
 
     /// <summary>The rows of an artifact that holds a JSON array of objects.</summary>
@@ -74,9 +87,13 @@ internal static class Artifact
         _ => node.ToJsonString(),
     };
 
-    private static FileStream Open(string path) =>
-        File.Exists(path)
-            ? File.OpenRead(path)
-            : throw new FileNotFoundException(
-                $"{path} does not exist: it is derived data, built by the workbook's DAG from data/ (build its target first).", path);
+    // Recorded like any loaded file, so a report lists the artifacts it read with their hashes.
+    private static FileStream Open(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException(
+                $"{path} does not exist: it is derived data, built by the workbook's DAG from data/ (dotnet run -- make).", path);
+        DataLineage.Record(path);
+        return File.OpenRead(path);
+    }
 }

@@ -1,4 +1,4 @@
-using Workbook.SearchLogs.Dag;
+using Workbook.Dag;
 
 namespace Workbook.SearchLogs;
 

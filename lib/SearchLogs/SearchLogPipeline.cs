@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Workbook.SearchLogs.Dag;
+using Workbook.Dag;
 
 namespace Workbook.SearchLogs;
 
@@ -67,7 +67,7 @@ public static class SearchLogPipeline
         try
         {
             using (var c = run.Open()) Prepare(c, run, started);
-            tasks = await new TaskRunner(logger, options.MaxRetries, maxParallel: options.MaxParallel).RunAsync(BuildGraph(run), run.RunId, ct);
+            tasks = await new TaskRunner(logger, options.MaxRetries, maxParallel: options.MaxParallel, isTransient: TransientErrors.IsTransient).RunAsync(BuildGraph(run), run.RunId, ct);
             var failed = tasks.FirstOrDefault(t => t.Outcome == TaskOutcome.Failed);
             if (failed != null) error = $"task {failed.Task} failed: {failed.Error}";
         }

@@ -1,5 +1,5 @@
 using Workbook.SearchLogs;
-using Workbook.SearchLogs.Dag;
+using Workbook.Dag;
 
 namespace Workbook.Tests.SearchLogs;
 

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace Workbook.SearchLogs.Dag;
+namespace Workbook.SearchLogs;
 
 /// <summary>Database errors worth retrying: another writer holds the lock, a dropped connection, a deadlock victim.</summary>
 internal static class TransientErrors

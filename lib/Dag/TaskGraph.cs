@@ -1,17 +1,17 @@
 using System.Text;
 
-namespace Workbook.SearchLogs.Dag;
+namespace Workbook.Dag;
 
 /// <summary>A validated DAG of tasks: unique names, known dependencies, no cycles.</summary>
 public sealed class TaskGraph
 {
     /// <summary>The tasks in a topological order (dependencies first, ties in the order given).</summary>
-    public IReadOnlyList<PipelineTask> Tasks { get; }
+    public IReadOnlyList<DagTask> Tasks { get; }
 
-    public TaskGraph(IEnumerable<PipelineTask> tasks)
+    public TaskGraph(IEnumerable<DagTask> tasks)
     {
         var list = tasks.ToList();
-        var byName = new Dictionary<string, PipelineTask>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, DagTask>(StringComparer.Ordinal);
         foreach (var t in list)
             if (!byName.TryAdd(t.Name, t))
                 throw new ArgumentException($"Task '{t.Name}' is defined twice.");
@@ -20,9 +20,9 @@ public sealed class TaskGraph
                 if (!byName.ContainsKey(d))
                     throw new ArgumentException($"Task '{t.Name}' depends on unknown task '{d}'.");
 
-        var order = new List<PipelineTask>();
+        var order = new List<DagTask>();
         var state = new Dictionary<string, int>(); // 1 = visiting, 2 = done
-        void Visit(PipelineTask t, Stack<string> path)
+        void Visit(DagTask t, Stack<string> path)
         {
             if (state.TryGetValue(t.Name, out var s))
             {

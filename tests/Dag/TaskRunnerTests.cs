@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Workbook.SearchLogs.Dag;
+using Workbook.Dag;
 
-namespace Workbook.Tests.SearchLogs;
+namespace Workbook.Tests.Dag;
 
 public class TaskRunnerTests
 {
@@ -16,7 +16,7 @@ public class TaskRunnerTests
         public void Log<TState>(LogLevel level, EventId id, TState state, Exception? e, Func<TState, Exception?, string> format) => Lines.Enqueue(format(state, e));
     }
 
-    private static PipelineTask T(string name, string[] deps, Func<CancellationToken, Task<long>> run) => new(name, deps, name, run);
+    private static DagTask T(string name, string[] deps, Func<CancellationToken, Task<long>> run) => new(name, deps, name, run);
 
     [Fact]
     public async Task Independent_tasks_run_at_the_same_time()
@@ -84,7 +84,7 @@ public class TaskRunnerTests
                 return Task.FromResult((long)Exec(c, "INSERT INTO t VALUES (1)"));
             })]);
             var log = new LineLogger();
-            var result = (await new TaskRunner(log, maxRetries: 6, firstRetryDelay: TimeSpan.FromMilliseconds(200)).RunAsync(graph, "r3")).Single();
+            var result = (await new TaskRunner(log, maxRetries: 6, firstRetryDelay: TimeSpan.FromMilliseconds(200), isTransient: Workbook.SearchLogs.TransientErrors.IsTransient).RunAsync(graph, "r3")).Single();
 
             Assert.Equal(TaskOutcome.Succeeded, result.Outcome);
             Assert.True(result.Attempts >= 2, $"attempts {result.Attempts}");

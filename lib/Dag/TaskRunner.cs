@@ -2,15 +2,17 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 
-namespace Workbook.SearchLogs.Dag;
+namespace Workbook.Dag;
 
 /// <summary>
 /// Runs a <see cref="TaskGraph"/>: a task starts as soon as all its dependencies succeeded, independent tasks run
-/// concurrently (up to <c>maxParallel</c>), transient database errors are retried with exponential back-off (Polly),
-/// and a failed task skips everything downstream while the tasks already running finish. Logs one line per event,
-/// each with the run id and the task.
+/// concurrently (up to <c>maxParallel</c>), errors <paramref name="isTransient"/> accepts (e.g. a locked database) are
+/// retried with exponential back-off (Polly), and a failed task skips everything downstream while the tasks already
+/// running finish. Logs one line per event, each with the run id and the task.
 /// </summary>
-internal sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? firstRetryDelay = null, int maxParallel = 4)
+/// <param name="isTransient">Which errors are worth retrying; none when null (a failed computation fails again).</param>
+internal sealed class TaskRunner(
+    ILogger logger, int maxRetries = 3, TimeSpan? firstRetryDelay = null, int maxParallel = 4, Func<Exception, bool>? isTransient = null)
 {
     public async Task<IReadOnlyList<TaskResult>> RunAsync(TaskGraph graph, string runId, CancellationToken ct = default)
     {
@@ -45,12 +47,12 @@ internal sealed class TaskRunner(ILogger logger, int maxRetries = 3, TimeSpan? f
         return graph.Tasks.Select(t => results[t.Name]).ToList();
     }
 
-    private async Task<TaskResult> ExecuteAsync(PipelineTask task, string runId, CancellationToken ct)
+    private async Task<TaskResult> ExecuteAsync(DagTask task, string runId, CancellationToken ct)
     {
         var attempts = 0;
         var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientErrors.IsTransient),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(isTransient ?? (_ => false)),
             MaxRetryAttempts = Math.Max(1, maxRetries),
             Delay = firstRetryDelay ?? TimeSpan.FromMilliseconds(500),
             BackoffType = DelayBackoffType.Exponential,
