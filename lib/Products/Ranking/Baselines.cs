@@ -18,7 +18,7 @@ internal sealed record BayesScorer(RankerOptions Options, string Name = "empiric
 }
 
 /// <summary>Sort by money per click only.</summary>
-internal sealed record CpcScorer(string Name = "CPC alone") : IProductScorer
+public sealed record CpcScorer(string Name = "CPC alone") : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products) => products.Select(p => p.Cpc).ToArray();
 }
