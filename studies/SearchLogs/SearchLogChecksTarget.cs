@@ -43,7 +43,7 @@ public static class SearchLogChecksTarget
         }
         finally
         {
-            foreach (var f in new[] { copy, copy + "-journal", copy + "-wal", copy + "-shm" })
+            foreach (var f in new[] { copy, copy + "-journal", copy + "-wal", copy + "-shm", copy + ".lock" })
                 if (File.Exists(f)) File.Delete(f);
         }
     }
