@@ -49,5 +49,16 @@ public sealed class MLNetClassifierTests
         var majority = split.Train.GroupBy(p => string.Join(",", p.Labels.Order())).MaxBy(g => g.Count())!.First().Labels;
         var trivial = HierarchicalMetrics.Evaluate(tree, gold, split.Test.Select(_ => majority).ToList());
         Assert.True(report.HierarchicalF1 > trivial.HierarchicalF1 + 0.3, $"hF1 {report.HierarchicalF1:0.000} vs majority {trivial.HierarchicalF1:0.000}");
+
+        // The saved file holds the manifest, the featurizer and one ML.NET model per trained node.
+        using var temp = ProductTestData.Temp();
+        var path = temp.File("model.zip");
+        model.Save(path);
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("manifest.json", entries);
+        Assert.Contains("featurizer.zip", entries);
+        Assert.Contains("node-1.zip", entries); // the root
+        Assert.Equal(model.Models, entries.Count(e => e.StartsWith("node")));
     }
 }

@@ -151,8 +151,9 @@ public sealed class MLNetHierarchicalModel
     }
 
     /// <summary>
-    /// Saves the model as one zip: a manifest (options, node ids and children) and each node's ML.NET model. The
-    /// featurizer is refitted from the manifest's options on load elsewhere; this file is for inspection and lineage.
+    /// Saves the model as one zip: a manifest (options, node ids and children), the featurizer's ML.NET model
+    /// (featurizer.zip) and each node's (node&lt;id&gt;.zip, over the featurizer's output). Nothing loads it back yet:
+    /// it is what the AutoML refit leaves for inspection and lineage.
     /// </summary>
     public void Save(string path)
     {
@@ -167,6 +168,8 @@ public sealed class MLNetHierarchicalModel
             };
             using (var s = zip.CreateEntry("manifest.json").Open())
                 System.Text.Json.JsonSerializer.Serialize(s, manifest);
+            using (var s = zip.CreateEntry("featurizer.zip", CompressionLevel.NoCompression).Open())
+                _featurizer.Save(s);
             var ml = new MLContext(1);
             var schema = FeatureViews.Features(ml, [], _featurizer.Dimension).Schema;
             foreach (var (node, model) in _nodes.Where(kv => kv.Value.Model is not null).OrderBy(kv => kv.Key))

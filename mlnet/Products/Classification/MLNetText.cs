@@ -75,6 +75,13 @@ public sealed class MLNetFeaturizer
         return result;
     }
 
+    /// <summary>Saves the fitted ML.NET featurizer (input: a <c>Text</c> column, output: <c>Features</c>).</summary>
+    internal void Save(Stream stream)
+    {
+        var ml = new MLContext(1);
+        ml.Model.Save(_transformer, View(ml, []).Schema, stream);
+    }
+
     private static IDataView View(MLContext ml, IReadOnlyList<Product> products) =>
         ml.Data.LoadFromEnumerable(products.Select(p => new TextRow { Text = Text(p) }));
 
