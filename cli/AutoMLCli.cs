@@ -10,8 +10,9 @@ namespace Workbook.Cli;
 /// <summary><c>automl run|resume|list|show|compare</c> and <c>bench automl</c>.</summary>
 public sealed class AutoMLCli : ICliModule
 {
-    // The library's tasks and the benchmarks' synthetic one (a cheap quadratic the CLI tests tune end to end).
-    private static readonly AutoMLTasks Tasks = AutoMLTasks.Standard.With(SyntheticTrainable.Registration);
+    // The library's tasks, the benchmarks' synthetic one (a cheap quadratic the CLI tests tune end to end) and ML.NET's
+    // pipeline (mlnet/: trainer, its hyperparameters and the featurizer, tuned on a catalogue folder).
+    private static readonly AutoMLTasks Tasks = AutoMLTasks.Standard.With(SyntheticTrainable.Registration, MLNetClassifierTrainable.Registration);
 
     private static readonly Option<string> StoreOption = new("--store") { Description = "Experiment store (SQLite); default data/experiments.db", DefaultValueFactory = _ => WorkbookPaths.Data("experiments.db") };
 
@@ -112,9 +113,9 @@ public sealed class AutoMLCli : ICliModule
 
     private static Command RunCommand()
     {
-        var task = new Option<string>("--task") { Description = "classify | rank | synthetic (a cheap quadratic, for tests)", Required = true };
+        var task = new Option<string>("--task") { Description = "classify | mlnet-classify (ML.NET per-node pipeline) | rank | synthetic (a cheap quadratic, for tests)", Required = true };
         task.AcceptOnlyFromAmong([.. Tasks.Names]);
-        var data = new Option<string?>("--data") { Description = "classify: dataset folder (data.csv + label_info.csv); rank: product_scoring.csv" };
+        var data = new Option<string?>("--data") { Description = "classify, mlnet-classify: dataset folder (data.csv + label_info.csv); rank: product_scoring.csv" };
         var budget = new Option<double>("--budget") { Description = "Time budget in seconds", DefaultValueFactory = _ => 300 };
         var trials = new Option<int>("--trials") { Description = "Trial budget", DefaultValueFactory = _ => 1000 };
         var tuner = new Option<string>("--tuner") { Description = "random | halving | cfo", DefaultValueFactory = _ => "cfo" };
@@ -303,7 +304,7 @@ public sealed class AutoMLCli : ICliModule
 
     private static string DefaultData(string task) => task switch
     {
-        "classify" => Workbook.WorkbookPaths.Data("products", "cdiscount"),
+        "classify" or "mlnet-classify" => Workbook.WorkbookPaths.Data("products", "cdiscount"),
         "rank" => Workbook.WorkbookPaths.Data("ranking", "product_scoring.csv"),
         _ => "(none)",
     };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Workbook.Products.Classification.MLNet;
 using Workbook.Products.Classification.Peers;
 
 namespace Workbook.Products.Classification;
@@ -10,20 +11,35 @@ public sealed record BenchmarkRow(
     double ExactMatchLevel2, double MicroF1, double MacroF1, double HierarchicalF1);
 
 /// <summary>
-/// `bench classify`: on the same 80/10/10 split of each catalogue, the starter baseline, the workbook's model,
-/// fastText (-loss ova, 2 threads) and scikit-learn's draft.py, with quality and time ratios against fastText.
-/// Time is wall clock; peers' memory is GNU time's peak RSS; the workbook's is this process's peak (an upper bound,
-/// since the process also holds the catalogue).
+/// `bench classify`: on the same 80/10/10 split of each catalogue, the starter baseline (ML.NET's), the workbook's model,
+/// ML.NET's per-node trainers, fastText (-loss ova, 2 threads) and scikit-learn's draft.py, with quality and time ratios against fastText.
+/// Time is wall clock; peers' memory is GNU time's peak RSS; the in-process models' (the workbook's, the starter, ML.NET's)
+/// is this process's peak from just before the model's training to the end of its prediction (<see cref="PeakMemory"/>; it
+/// includes the catalogue the process holds).
 /// </summary>
 public static class ClassifierBenchmark
 {
+    /// <summary>
+    /// ML.NET's trainers as peers, with their own defaults (features: <c>FeaturizeText</c>'s defaults, kept if seen in 3+
+    /// training products): one model per parent node, one path per product (<see cref="MLNetHierarchicalClassifier"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, MLNetClassifierOptions> MLNetPeers { get; } = new Dictionary<string, MLNetClassifierOptions>
+    {
+        ["mlnet-lbfgs"] = new() { Trainer = MLNetTrainer.Lbfgs },
+        ["mlnet-sdca"] = new() { Trainer = MLNetTrainer.Sdca },
+        ["mlnet-lightgbm"] = new() { Trainer = MLNetTrainer.Lbfgs, RootTrainer = MLNetTrainer.LightGbm },
+    };
+
+    private const string OptIn = "mlnet-lightgbm";
+
     /// <summary>Model names <see cref="Run"/> knows; <c>models</c> picks a subset (the workbook's model always runs: the ratios need it).</summary>
-    public static readonly IReadOnlyList<string> Models = ["workbook", "starter", "fasttext", "sklearn"];
+    public static readonly IReadOnlyList<string> Models = ["workbook", "starter", .. MLNetPeers.Keys, "fasttext", "sklearn"];
 
     public static IReadOnlyList<BenchmarkRow> Run(IReadOnlyList<string> datasetFolders, int seed, bool runSklearn, TextWriter log, CancellationToken cancel = default,
         IReadOnlyCollection<string>? models = null)
     {
-        bool Runs(string model) => models is null || models.Count == 0 || models.Contains(model);
+        // LightGBM at the root takes 20+ minutes per catalogue here: it runs only when named.
+        bool Runs(string model) => models is { Count: > 0 } ? models.Contains(model) : model != OptIn;
         foreach (var m in models ?? []) if (!Models.Contains(m)) throw new ArgumentException($"Unknown bench model '{m}'; known: {string.Join(", ", Models)}.");
         var rows = new List<BenchmarkRow>();
         var threads = Math.Min(2, Environment.ProcessorCount);
@@ -46,6 +62,7 @@ public static class ClassifierBenchmark
             }
 
             var options = new HierarchicalClassifierOptions { Seed = seed, Threads = threads };
+            PeakMemory.Reset();
             var watch = Stopwatch.StartNew();
             var cpu = CpuStopwatch.StartNew();
             var model = new HierarchicalClassifier(options).Fit(split.Train, tree, split.Validation, cancel);
@@ -54,20 +71,27 @@ public static class ClassifierBenchmark
             // A warm-up pass, then the median of 5 (a single pass over a few thousand products is tens of milliseconds).
             var (runs, ours) = PredictionBenchmark.Time(model, split.Test, repeat: 5);
             var median = PredictionBenchmark.Median(runs);
-            rows.Add(Row("workbook", fit, fitCpu, median.Seconds, median.CpuSeconds, Process.GetCurrentProcess().PeakWorkingSet64, ours.Select(p => p.Labels).ToList()));
+            rows.Add(Row("workbook", fit, fitCpu, median.Seconds, median.CpuSeconds, PeakMemory.Read(), ours.Select(p => p.Labels).ToList()));
 
-            if (Runs("starter"))
+            // The starter and ML.NET's trainers (mlnet/): same split, same evaluator; peak memory is each one's own (the
+            // process's peak is reset before it), so it includes the catalogue the process holds.
+            BenchmarkRow Timed(string name, Func<Func<IReadOnlyList<Product>, IReadOnlyList<IReadOnlySet<int>>>> fit)
             {
+                PeakMemory.Reset();
                 watch.Restart();
                 cpu = CpuStopwatch.StartNew();
-                var starter = new StarterBaseline(threads: threads).Fit(split.Train, tree);
-                fit = watch.Elapsed.TotalSeconds;
-                fitCpu = cpu.Elapsed.TotalSeconds;
+                var predict = fit();
+                var (trainWall, trainCpu) = (watch.Elapsed.TotalSeconds, cpu.Elapsed.TotalSeconds);
                 watch.Restart();
                 cpu = CpuStopwatch.StartNew();
-                var starterPredicted = starter.Predict(split.Test).Select(s => (IReadOnlySet<int>)tree.Closure(s)).ToList();
-                rows.Add(Row("starter (C#)", fit, fitCpu, watch.Elapsed.TotalSeconds, cpu.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64, starterPredicted));
+                var predicted = predict(split.Test);
+                return Row(name, trainWall, trainCpu, watch.Elapsed.TotalSeconds, cpu.Elapsed.TotalSeconds, PeakMemory.Read(), predicted);
             }
+            if (Runs("starter"))
+                rows.Add(Timed("starter (ML.NET)", () => new MLNetStarterBaseline(threads: threads).Fit(split.Train, tree, cancel).PredictClosed));
+            foreach (var (key, peer) in MLNetPeers)
+                if (Runs(key))
+                    rows.Add(Timed("ML.NET " + peer.Name, () => new MLNetHierarchicalClassifier(peer with { Threads = threads, Seed = seed }).Fit(split.Train, tree, cancel).Predict));
 
             var work = Path.Combine(Path.GetTempPath(), $"workbook-bench-{dataset}-{Environment.ProcessId}");
             try
@@ -78,7 +102,8 @@ public static class ClassifierBenchmark
                     rows.Add(Row("fasttext -loss ova", ft.TrainSeconds, ft.TrainCpuSeconds, ft.PredictSeconds, ft.PredictCpuSeconds, ft.PeakBytes, ft.Predicted));
                 }
                 else if (Runs("fasttext")) log.WriteLine($"   fasttext: {FastTextPeer.Binary} not installed, skipped");
-                if (runSklearn && Runs("sklearn") && File.Exists(SklearnPeer.Python))
+                if (runSklearn && Runs("sklearn") && !SklearnPeer.Available) log.WriteLine($"   scikit-learn: {SklearnPeer.Python} cannot import sklearn, skipped");
+                else if (runSklearn && Runs("sklearn"))
                 {
                     var sk = new SklearnPeer(work).Run(catalog, split.Train, split.Test, cancel);
                     // The script times fit and predict itself (without Python start-up and CSV parsing); CPU is the whole process.
@@ -102,6 +127,9 @@ public static class ClassifierBenchmark
         if (ft != null)
             log.WriteLine($"   workbook vs fasttext: hF1 {ours.HierarchicalF1 - ft.HierarchicalF1:+0.0000;-0.0000}  micro-F1 {ours.MicroF1 - ft.MicroF1:+0.0000;-0.0000}  " +
                           $"train time x{Ratio(ours.TrainSeconds, ft.TrainSeconds)} wall, x{Ratio(ours.TrainCpuSeconds, ft.TrainCpuSeconds)} cpu (target <= 1.5)  predict speed x{Ratio(ours.PredictPerSecond, ft.PredictPerSecond)}");
+        foreach (var ml in rows.Where(r => r.Model.StartsWith("ML.NET")))
+            log.WriteLine($"   workbook vs {ml.Model}: hF1 {ours.HierarchicalF1 - ml.HierarchicalF1:+0.0000;-0.0000} (target > 0)  micro-F1 {ours.MicroF1 - ml.MicroF1:+0.0000;-0.0000}  " +
+                          $"{Ratio(ml.TrainSeconds, ours.TrainSeconds)}x faster to train wall, {Ratio(ml.TrainCpuSeconds, ours.TrainCpuSeconds)}x cpu (target >= 10)");
         var sk = rows.FirstOrDefault(r => r.Model.StartsWith("scikit"));
         if (sk != null)
             log.WriteLine($"   workbook vs scikit-learn: {Ratio(sk.TrainSeconds, ours.TrainSeconds)}x faster to train wall, {Ratio(sk.TrainCpuSeconds, ours.TrainCpuSeconds)}x cpu (target >= 10)  hF1 {ours.HierarchicalF1 - sk.HierarchicalF1:+0.0000;-0.0000}");

@@ -1,22 +1,30 @@
 using System.Diagnostics;
+using Workbook.Products.Classification.MLNet;
 
 namespace Workbook.Products.Classification;
 
 /// <summary>A misclassified test product, for error analysis.</summary>
 public sealed record ErrorExample(string Id, string Name, string Gold, string Predicted, double Confidence, string Kind);
 
-/// <summary>The workbook's model and the starter baseline on one catalogue's test split.</summary>
+/// <summary>A peer (one of ML.NET's trainers) on the same split as the workbook's model.</summary>
+public sealed record PeerResult(string Model, ClassificationReport Report, double ExactLevel2, double FitSeconds);
+
+/// <summary>The workbook's model, the starter baseline (ML.NET's) and ML.NET's peers on one catalogue's test split.</summary>
 public sealed record StudyResult(
     string Dataset, int Labels, int TrainProducts, int TestProducts, double FitSeconds, double StarterFitSeconds,
     ClassificationReport Model, ClassificationReport Starter, double StarterExactLevel2, double ModelExactLevel2,
-    IReadOnlyList<ErrorExample> Errors, IReadOnlyDictionary<string, ClassificationReport> TunedFor)
+    IReadOnlyList<ErrorExample> Errors, IReadOnlyDictionary<string, ClassificationReport> TunedFor, IReadOnlyList<PeerResult>? Peers = null)
 {
-    /// <summary>The starter's line, then the workbook model's.</summary>
+    /// <summary>The starter's line, the peers', then the workbook model's.</summary>
     public IReadOnlyList<ComparisonRow> Comparison() =>
     [
-        Row("starter (draft.py)", Starter, StarterExactLevel2, StarterFitSeconds),
+        Row(StarterName, Starter, StarterExactLevel2, StarterFitSeconds),
+        .. (Peers ?? []).Select(p => Row(p.Model, p.Report, p.ExactLevel2, p.FitSeconds)),
         Row("workbook", Model, ModelExactLevel2, FitSeconds),
     ];
+
+    /// <summary>The starter's model name in <see cref="Comparison"/>.</summary>
+    public const string StarterName = "starter (draft.py, ML.NET)";
 
     public IReadOnlyList<TunedForRow> Tuned() => TunedFor.Select(kv => new TunedForRow(Dataset, kv.Key, kv.Value.ExactMatch,
         kv.Value.HierarchicalF1, kv.Value.HierarchicalPrecision, kv.Value.HierarchicalRecall, kv.Value.SamplesF1)).ToList();
@@ -34,7 +42,8 @@ public sealed record TunedForRow(string Catalogue, string TunedFor, double Exact
     double HierarchicalPrecision, double HierarchicalRecall, double SamplesF1);
 
 /// <summary>
-/// What notebook 02 shows: per catalogue, the starter baseline and the workbook's model trained on the same 80/10/10
+/// What notebook 02 shows: per catalogue, the starter baseline (draft.py as ML.NET trains it), ML.NET's per-node
+/// trainers (<paramref name="peers"/>, none by default) and the workbook's model trained on the same 80/10/10
 /// split (train capped at <c>maxTrain</c> products so the study stays a matter of seconds), the full reports, error
 /// examples, and the model's decoder re-tuned for each candidate metric (the evidence for which metric to steer by).
 /// It caches nothing: <see cref="Workbook.Make.ClassifierTargets"/> runs it once per catalogue into data/derived/.
@@ -42,7 +51,8 @@ public sealed record TunedForRow(string Catalogue, string TunedFor, double Exact
 public static class ClassifierStudy
 {
     /// <param name="folder">A catalogue folder (data.csv and label_info.csv); its name is the result's Dataset.</param>
-    public static StudyResult Run(string folder, int maxTrain, int seed)
+    /// <param name="peers">ML.NET trainers to run beside the model on the same training products (bench classify's names).</param>
+    public static StudyResult Run(string folder, int maxTrain, int seed, IReadOnlyDictionary<string, MLNetClassifierOptions>? peers = null)
     {
         var catalog = ProductCatalog.LoadFolder(folder);
         var options = new HierarchicalClassifierOptions { Seed = seed };
@@ -58,13 +68,23 @@ public static class ClassifierStudy
         var report = HierarchicalMetrics.Evaluate(tree, gold, predictions.Select(p => p.Labels).ToList());
 
         watch.Restart();
-        var starter = new StarterBaseline().Fit(train, tree);
+        var starter = new MLNetStarterBaseline().Fit(train, tree);
         var starterFit = watch.Elapsed.TotalSeconds;
         var starterPredicted = starter.Predict(split.Test);
         var starterReport = HierarchicalMetrics.Evaluate(tree, gold, starterPredicted.Select(s => (IReadOnlySet<int>)tree.Closure(s)).ToList());
 
         double ExactLevel2(IReadOnlyList<IReadOnlySet<int>> predicted) => split.Test.Select((p, i) =>
             p.Labels.Where(l => tree.Level(l) == 2).ToHashSet().SetEquals(predicted[i].Where(l => tree.Level(l) == 2)) ? 1.0 : 0.0).Average();
+
+        var peerResults = new List<PeerResult>();
+        foreach (var peer in (peers ?? new Dictionary<string, MLNetClassifierOptions>()).Values)
+        {
+            watch.Restart();
+            var peerModel = new MLNetHierarchicalClassifier(peer with { Seed = seed }).Fit(train, tree);
+            var peerFit = watch.Elapsed.TotalSeconds;
+            var peerPredicted = peerModel.Predict(split.Test);
+            peerResults.Add(new PeerResult("ML.NET " + peer.Name, HierarchicalMetrics.Evaluate(tree, gold, peerPredicted), ExactLevel2(peerPredicted), peerFit));
+        }
 
         var errors = split.Test.Select((p, i) => (p, pred: predictions[i])).Where(t => !t.p.Labels.SetEquals(t.pred.Labels)).Select(t =>
         {
@@ -85,7 +105,7 @@ public static class ClassifierStudy
 
         return new StudyResult(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), tree.Count, train.Count, split.Test.Count,
             fit, starterFit, report, starterReport, ExactLevel2(starterPredicted), ExactLevel2(predictions.Select(p => p.Labels).ToList()),
-            errors.Take(40).ToList(), tuned);
+            errors.Take(40).ToList(), tuned, peerResults);
     }
 
     /// <summary>Labels as "level1 > level2 > level3" paths, several paths joined by " | ".</summary>

@@ -1,4 +1,5 @@
 using Workbook.Products.Classification;
+using Workbook.Products.Classification.MLNet;
 using Workbook.Reports;
 
 namespace Workbook.Make;
@@ -19,6 +20,15 @@ public static class ClassifierTargets
         ["flipkart-1050"] = 100000, ["germeval-blurbs"] = 100000, ["myntra-fashion"] = 10000, ["cdiscount"] = 15000,
     };
 
+    /// <summary>
+    /// ML.NET's trainers the studies run beside the model (on the same capped training products): L-BFGS maximum entropy
+    /// per node, ML.NET's best per-node trainer in the prototypes; SDCA and LightGBM are in <c>bench classify</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, MLNetClassifierOptions> Peers { get; } = new Dictionary<string, MLNetClassifierOptions>
+    {
+        ["mlnet-lbfgs"] = new() { Trainer = MLNetTrainer.Lbfgs },
+    };
+
     /// <summary>The split seed (80/10/10) and the model's seed.</summary>
     public const int Seed = 1;
 
@@ -36,17 +46,17 @@ public static class ClassifierTargets
         var input = $"data/products/{catalogue}";
         return new Target(
             $"classifier-study-{catalogue}",
-            $"starter baseline vs the hierarchical classifier on {catalogue} (test split), metrics re-tuned per metric, errors",
+            $"starter baseline (ML.NET) and ML.NET's per-node peers vs the hierarchical classifier on {catalogue} (test split), metrics re-tuned per metric, errors",
             [input],
             [],
-            new Dictionary<string, string> { ["maxTrain"] = $"{maxTrain}", ["seed"] = $"{seed}" },
+            new Dictionary<string, string> { ["maxTrain"] = $"{maxTrain}", ["seed"] = $"{seed}", ["peers"] = string.Join(",", Peers.Keys) },
             // The classifier and what it stands on (catalogue, tree, split); not lib/Products/Ranking.
             ["lib/Products/Classification", "lib/Products/Product.cs", "lib/Products/ProductCatalog.cs", "lib/Products/LabelTree.cs",
-             "lib/Products/ProductSplit.cs", "lib/Products/NumpyRandomState.cs", "studies/Products/Classification"],
+             "lib/Products/ProductSplit.cs", "lib/Products/NumpyRandomState.cs", "studies/Products/Classification", "mlnet/Products/Classification"],
             Files.Select(f => OutputPath(catalogue, f)).ToList(),
             (ctx, _) =>
             {
-                var study = ClassifierStudy.Run(ctx.Input(input), maxTrain, seed);
+                var study = ClassifierStudy.Run(ctx.Input(input), maxTrain, seed, Peers);
                 Artifact.Write(ctx.Output(OutputPath(catalogue, "comparison.json")), study.Comparison());
                 Artifact.Write(ctx.Output(OutputPath(catalogue, "model-report.json")), study.Model);
                 Artifact.Write(ctx.Output(OutputPath(catalogue, "tuned.json")), study.Tuned());

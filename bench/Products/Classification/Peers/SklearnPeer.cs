@@ -5,6 +5,22 @@ internal sealed class SklearnPeer(string workDirectory)
 {
     public const string Python = "/usr/bin/python3";
 
+    /// <summary>Python is there and imports scikit-learn (checked once).</summary>
+    public static bool Available => LazyAvailable.Value;
+
+    private static readonly Lazy<bool> LazyAvailable = new(() =>
+    {
+        if (!File.Exists(Python)) return false;
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Python, ["-c", "import sklearn"])
+                { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    });
+
     public sealed record Outcome(double FitSeconds, double PredictSeconds, double WallSeconds, double CpuSeconds, long PeakBytes, double Accuracy, IReadOnlyList<IReadOnlySet<int>> Predicted);
 
     public static string Script => Path.Combine(AppContext.BaseDirectory, "Products", "Classification", "Peers", "draft_sklearn.py");
