@@ -19,7 +19,7 @@ internal static class ZeroInflatedBetaBinomialRegression
     public readonly record struct Row(double Clicks, double Views, double Weight, double[] X);
 
     /// <summary>The fitted coefficients; <see cref="At"/> evaluates the prior for covariates x.</summary>
-    public sealed record Coefficients(double[] Zero, double[] Mean, double[] Strength)
+    internal sealed record Coefficients(double[] Zero, double[] Mean, double[] Strength)
     {
         public ZeroInflatedPrior At(ReadOnlySpan<double> x)
         {
