@@ -10,7 +10,7 @@ namespace Workbook.AutoML;
 /// Knobs of the classify task: the split (the classifier's own 80/10/10 by seed), and <c>Folds</c> &gt; 1 for k-fold
 /// cross-validation over train + validation instead of the fixed validation split.
 /// </summary>
-public sealed record ClassifyTaskOptions(int SplitSeed = 1, int Folds = 1, int Threads = 0);
+internal sealed record ClassifyTaskOptions(int SplitSeed = 1, int Folds = 1, int Threads = 0);
 
 /// <summary>
 /// The hierarchical product classifier as a trainable. The space covers features (word and character n-grams,
@@ -23,7 +23,7 @@ public sealed record ClassifyTaskOptions(int SplitSeed = 1, int Folds = 1, int T
 /// ways, so thresholds never see the products that score them. <see cref="Test"/> trains exactly like <c>classify train</c> (train, thresholds on the
 /// whole validation split) and scores the test split, which tuning never touches.
 /// </summary>
-public sealed class ClassifierTrainable : ITrainable, IPairedValidation
+internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
 {
     private readonly ProductCatalog _catalog;
     private readonly ClassifyTaskOptions _options;

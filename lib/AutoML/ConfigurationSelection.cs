@@ -7,7 +7,7 @@ internal interface IPairedValidation
 }
 
 /// <summary>What an experiment hands on for refitting: the winning trial, or the default when the win is not convincing.</summary>
-public sealed record Selection(ParameterSet Parameters, TrialRecord? BestTrial, bool IsDefault, double? ProbabilityBetterThanDefault, string Reason);
+internal sealed record Selection(ParameterSet Parameters, TrialRecord? BestTrial, bool IsDefault, double? ProbabilityBetterThanDefault, string Reason);
 
 /// <summary>
 /// Picks the configuration to refit. The best validation score over many trials is biased upwards (the maximum of
@@ -15,7 +15,7 @@ public sealed record Selection(ParameterSet Parameters, TrialRecord? BestTrial, 
 /// best trial replaces the default only when a paired bootstrap on the validation products says it is better with
 /// probability at least <see cref="RequiredConfidence"/>; trainables without paired scores take the best trial.
 /// </summary>
-public static class ConfigurationSelection
+internal static class ConfigurationSelection
 {
     public const double RequiredConfidence = 0.95;
 

@@ -3,7 +3,7 @@ using Workbook.Reports;
 namespace Workbook.AutoML;
 
 /// <summary>The notebook's views of an experiment: trial history, parallel coordinates, parameter importance.</summary>
-public static class ExperimentCharts
+internal static class ExperimentCharts
 {
     /// <summary>Each trial's objective against cumulative trial time (full-budget trials; subsample rungs greyed), and the best so far.</summary>
     public static Figure History(IReadOnlyList<TrialRecord> trials, string title, string objective)

@@ -18,7 +18,7 @@ public static class Leaderboard
     public static TrialRecord? Best(IEnumerable<TrialRecord> trials) => Rank(trials).FirstOrDefault();
 
     /// <summary>Best full-budget objective after each trial, against cumulative trial time (the history chart).</summary>
-    public static IReadOnlyList<HistoryPoint> History(IEnumerable<TrialRecord> trials)
+    internal static IReadOnlyList<HistoryPoint> History(IEnumerable<TrialRecord> trials)
     {
         var points = new List<HistoryPoint>();
         double elapsed = 0, cpu = 0, best = double.NegativeInfinity;
@@ -59,7 +59,7 @@ public static class Leaderboard
     }
 }
 
-public sealed record HistoryPoint(int Number, double ElapsedSeconds, double ElapsedCpuSeconds, double Budget, double? Objective, double? BestSoFar);
+internal sealed record HistoryPoint(int Number, double ElapsedSeconds, double ElapsedCpuSeconds, double Budget, double? Objective, double? BestSoFar);
 
 public sealed record ExperimentSummaryRow(
     string Name, string Task, string Tuner, int Seed, int Trials, int Completed, int Failed, int Killed, double TrialSeconds,

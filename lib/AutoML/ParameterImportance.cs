@@ -7,7 +7,7 @@ namespace Workbook.AutoML;
 /// It ignores interactions, and with few trials it is noisy: read it as "which knobs moved the metric", not as a
 /// causal decomposition. Trials where a conditional parameter is inactive form their own group.
 /// </summary>
-public static class ParameterImportance
+internal static class ParameterImportance
 {
     public static IReadOnlyList<Importance> Compute(SearchSpace space, IEnumerable<TrialRecord> trials, int bins = 4)
     {
@@ -42,4 +42,4 @@ public static class ParameterImportance
     }
 }
 
-public sealed record Importance(string Parameter, double VarianceShare, int Groups);
+internal sealed record Importance(string Parameter, double VarianceShare, int Groups);

@@ -5,7 +5,7 @@ using Workbook.Reports;
 namespace Workbook.AutoML;
 
 /// <summary>Knobs of the rank task: thinning seeds of a full-budget trial, the held-out seeds, and K.</summary>
-public sealed record RankTaskOptions(int TuneSeeds = 20, int TestSeeds = 50, int K = 100);
+internal sealed record RankTaskOptions(int TuneSeeds = 20, int TestSeeds = 50, int K = 100);
 
 /// <summary>
 /// The empirical-Bayes ranker as a trainable: its prior (strength scale, impressions bands, prior family, category
@@ -14,7 +14,7 @@ public sealed record RankTaskOptions(int TuneSeeds = 20, int TestSeeds = 50, int
 /// uses fewer seeds); the refit model is reported on seeds 1000.. that tuning never saw, so the test number is not the
 /// tuned one.
 /// </summary>
-public sealed class RankerTrainable : ITrainable
+internal sealed class RankerTrainable : ITrainable
 {
     private const int TestSeedOffset = 1000;
     private readonly IReadOnlyList<ProductStats> _products;

@@ -2,7 +2,7 @@ namespace Workbook.Dag;
 
 /// <summary>A named unit of work in a <see cref="TaskGraph"/>. <see cref="Run"/> returns the rows it produced (for
 /// the log and the history) and must be safe to retry: do its database work in one transaction.</summary>
-public sealed record DagTask(string Name, IReadOnlyList<string> DependsOn, string Description, Func<CancellationToken, Task<long>> Run);
+internal sealed record DagTask(string Name, IReadOnlyList<string> DependsOn, string Description, Func<CancellationToken, Task<long>> Run);
 
 public enum TaskOutcome { Succeeded, Failed, Skipped }
 

@@ -6,9 +6,9 @@ namespace Workbook.Dag;
 public sealed class TaskGraph
 {
     /// <summary>The tasks in a topological order (dependencies first, ties in the order given).</summary>
-    public IReadOnlyList<DagTask> Tasks { get; }
+    internal IReadOnlyList<DagTask> Tasks { get; }
 
-    public TaskGraph(IEnumerable<DagTask> tasks)
+    internal TaskGraph(IEnumerable<DagTask> tasks)
     {
         var list = tasks.ToList();
         var byName = new Dictionary<string, DagTask>(StringComparer.Ordinal);

@@ -63,10 +63,10 @@ public sealed class LabelTree
     public IReadOnlyList<int> AtLevel(int level) => Enumerable.Range(0, Count).Where(i => _levels[i] == level).ToList();
 
     /// <summary>A row of label_info.csv; <see cref="Line"/> is the 1-based file line, used in error messages.</summary>
-    public sealed record Row(long TagId, string Name, int Level, long ParentTagId, int Line);
+    internal sealed record Row(long TagId, string Name, int Level, long ParentTagId, int Line);
 
     /// <summary>Builds and checks a tree. Unknown parent, cycle, duplicate name or id, or a wrong level: an error naming the file and line.</summary>
-    public static LabelTree FromRows(IReadOnlyList<Row> rows, string source = "label_info.csv") => new(rows, source);
+    internal static LabelTree FromRows(IReadOnlyList<Row> rows, string source = "label_info.csv") => new(rows, source);
 
     /// <summary>Reads <c>tag_id,name,level,parent_tag_id</c>.</summary>
     public static LabelTree Load(string path)

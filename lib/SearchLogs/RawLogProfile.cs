@@ -2,22 +2,22 @@ using System.Text.RegularExpressions;
 
 namespace Workbook.SearchLogs;
 
-public sealed record RawRequest(long Line, string SearchId, string Query, string Ts, long? TsMs, int Offset, string Cuid, string Total);
-public sealed record RawClick(long Line, string SearchId, string Ts, long? TsMs, int Offset, string Cid, string Position);
+internal sealed record RawRequest(long Line, string SearchId, string Query, string Ts, long? TsMs, int Offset, string Cuid, string Total);
+internal sealed record RawClick(long Line, string SearchId, string Ts, long? TsMs, int Offset, string Cid, string Position);
 
-public sealed record TimestampShape(string Source, string Shape, int Rows, string Example);
-public sealed record OffsetCount(string Offset, int Requests, int Clicks);
-public sealed record DuplicateRequestGroup(string SearchId, int Copies, string FieldsThatDiffer, int Clicks, string CopiesTs, string AnchoredCopy, double AnchoredDelaySeconds, double OtherCopiesMedianDays);
-public sealed record RepeatedClickGroup(string SearchId, string Cid, string Position, int Rows, int DistinctInstants, double SpanSeconds);
-public sealed record RuleOutcome(string Rule, int ClicksBeforeTheirRequest, int ClicksOverADayAfter, int ClicksLinked);
-public sealed record QueryKindCount(string Kind, int Queries, string Examples);
+internal sealed record TimestampShape(string Source, string Shape, int Rows, string Example);
+internal sealed record OffsetCount(string Offset, int Requests, int Clicks);
+internal sealed record DuplicateRequestGroup(string SearchId, int Copies, string FieldsThatDiffer, int Clicks, string CopiesTs, string AnchoredCopy, double AnchoredDelaySeconds, double OtherCopiesMedianDays);
+internal sealed record RepeatedClickGroup(string SearchId, string Cid, string Position, int Rows, int DistinctInstants, double SpanSeconds);
+internal sealed record RuleOutcome(string Rule, int ClicksBeforeTheirRequest, int ClicksOverADayAfter, int ClicksLinked);
+internal sealed record QueryKindCount(string Kind, int Queries, string Examples);
 
 /// <summary>
 /// Exploration of the raw logs for notebook 04: reads both files whole (they are small; the pipeline itself
 /// streams) and measures what the cleaning rules are built on: timestamp shapes and offsets, how duplicates
 /// differ, which duplicate the clicks point to, repeated clicks, orphans, click delays and odd queries.
 /// </summary>
-public sealed partial class RawLogProfile
+internal sealed partial class RawLogProfile
 {
     public IReadOnlyList<RawRequest> Requests { get; }
     public IReadOnlyList<RawClick> Clicks { get; }

@@ -92,7 +92,7 @@ internal sealed class LogIndex<T> where T : struct, IComparable<T>
 
     private LogIndex(T[] entries) => Entries = entries;
 
-    public delegate bool TryEntry(RawLogReader reader, int line, out T entry);
+    internal delegate bool TryEntry(RawLogReader reader, int line, out T entry);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LogIndex<T> Build(string path, RawLogSource source, TryEntry tryEntry, CancellationToken ct)

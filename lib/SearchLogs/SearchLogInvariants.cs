@@ -8,7 +8,7 @@ namespace Workbook.SearchLogs;
 /// request and is not before it, UTC ISO-8601 timestamps, known reject reasons. The pipeline runs it on the staged
 /// tables before publishing; the notebook runs it again on the published tables against its own count of raw rows.
 /// </summary>
-public static class SearchLogInvariants
+internal static class SearchLogInvariants
 {
     /// <summary>Checks the published tables of <paramref name="db"/> against the raw files in <paramref name="inputFolder"/>,
     /// counted here independently of the pipeline.</summary>

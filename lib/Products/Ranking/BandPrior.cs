@@ -8,7 +8,7 @@ namespace Workbook.Products.Ranking;
 /// A band too thin to fit alone holds the prior of band <see cref="BorrowedFrom"/> (the nearest fitted one), or the
 /// global prior (<see cref="FromGlobal"/>) when no band could be fitted; <see cref="FittedOn"/> still counts this band's
 /// own products (the lender's count is in the lender's row).
-public sealed record BandPrior(int Band, string Label, BetaPrior Prior, long FittedOn, long Products, bool FromGlobal, double ZeroMass = 0,
+internal sealed record BandPrior(int Band, string Label, BetaPrior Prior, long FittedOn, long Products, bool FromGlobal, double ZeroMass = 0,
     double HotMass = 0, BetaPrior? Hot = null, int? BorrowedFrom = null)
 {
     /// <summary>Mean CTR of the band's whole prior (duds included).</summary>

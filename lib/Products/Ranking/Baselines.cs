@@ -1,7 +1,7 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>Something that, given the products' (training) counts, returns one score per product in the same order.</summary>
-public interface IProductScorer
+internal interface IProductScorer
 {
     string Name { get; }
     double[] Score(IReadOnlyList<ProductStats> products);

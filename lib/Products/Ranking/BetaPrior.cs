@@ -1,7 +1,7 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>A Beta(alpha, beta) distribution over CTR, written also as mean and strength (alpha + beta, in pseudo-impressions).</summary>
-public sealed record BetaPrior(double Alpha, double Beta)
+internal sealed record BetaPrior(double Alpha, double Beta)
 {
     public double Mean => Alpha / (Alpha + Beta);
     public double Strength => Alpha + Beta;

@@ -8,7 +8,7 @@ namespace Workbook.Products.Ranking;
 /// prior; always 0 for a plain Beta prior or once a product has a click), <paramref name="Hot"/> with probability
 /// <paramref name="HotWeight"/> (hot mixture only), else <paramref name="Beta"/>.
 /// </summary>
-public readonly record struct CtrPosterior(double ZeroWeight, BetaPrior Beta, double HotWeight = 0, BetaPrior? Hot = null)
+internal readonly record struct CtrPosterior(double ZeroWeight, BetaPrior Beta, double HotWeight = 0, BetaPrior? Hot = null)
 {
     public static implicit operator CtrPosterior(BetaPrior beta) => new(0, beta);
 

@@ -5,7 +5,7 @@ namespace Workbook.Products.Ranking;
 /// k covers [edge * 2^(k-1), edge * 2^k), the last band is open-ended. Fixed edges (not sample quantiles) so a
 /// streaming pass can accumulate per-band totals before anything is fitted, and so bands mean the same on any file.
 /// </summary>
-public static class ImpressionBands
+internal static class ImpressionBands
 {
     /// <summary>
     /// The default first edge. 20 rather than 32: below ~40 views the products that get any click are mostly very

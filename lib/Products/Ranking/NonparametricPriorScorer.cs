@@ -7,7 +7,7 @@ namespace Workbook.Products.Ranking;
 /// mixture) is a special case up to the grid, so if this does not beat a baseline, no prior that depends only on the
 /// band will.
 /// </summary>
-public sealed record NonparametricPriorScorer(int ImpressionBands = 7, int Iterations = 300, long FirstBandEdge = Ranking.ImpressionBands.FirstEdge, string Name = "nonparametric ML prior per band (NPMLE)") : IProductScorer
+internal sealed record NonparametricPriorScorer(int ImpressionBands = 7, int Iterations = 300, long FirstBandEdge = Ranking.ImpressionBands.FirstEdge, string Name = "nonparametric ML prior per band (NPMLE)") : IProductScorer
 {
     private static readonly double[] Grid = [0.0, .. Enumerable.Range(1, 240).Select(i => i * 0.0025)];
 

@@ -35,7 +35,7 @@ public sealed record EvaluationReport(IReadOnlyList<ScorerMetrics> Metrics, int 
 /// where the gain of a product is its held-out CTR x CPC (revenue per impression if shown). Products with no
 /// recorded impressions cannot be measured and are left out of the measurement (they are still scored).
 /// </summary>
-public static class OfflineEvaluation
+internal static class OfflineEvaluation
 {
     /// <summary>The default seeds: 0..<paramref name="count"/>-1.</summary>
     public static IReadOnlyList<int> Seeds(int count = 50) => Enumerable.Range(0, count).ToArray();

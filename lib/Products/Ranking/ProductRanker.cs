@@ -4,7 +4,7 @@ namespace Workbook.Products.Ranking;
 /// The estimator: fits the empirical-Bayes hierarchy (impressions band priors by beta-binomial maximum likelihood,
 /// then category multipliers pooled by a Gamma prior, also by maximum likelihood) and returns a <see cref="RankingModel"/>.
 /// </summary>
-public static class ProductRanker
+internal static class ProductRanker
 {
     /// <summary>Bands with fewer fitted products than this take the global prior (their ML estimate would be noise).</summary>
     public const int MinBandProducts = 50;

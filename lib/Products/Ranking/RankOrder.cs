@@ -1,7 +1,7 @@
 namespace Workbook.Products.Ranking;
 
 /// <summary>Sorting helpers shared by ranking and evaluation so both break ties the same way.</summary>
-public static class RankOrder
+internal static class RankOrder
 {
     /// <summary>Indices of <paramref name="scores"/> from highest to lowest; equal scores keep input order (a stable sort, as a spreadsheet would).</summary>
     public static int[] Descending(IReadOnlyList<double> scores)

@@ -7,7 +7,7 @@ namespace Workbook.Products.Ranking;
 /// the product's own clicks and impressions; score = CTR estimate x CPC. Not thread-safe (it caches intervals and
 /// holds the Thompson random stream); use one model per thread.
 /// </summary>
-public sealed class RankingModel
+internal sealed class RankingModel
 {
     private const double MaxPriorMean = 0.95;
     private const int IntervalCacheCapacity = 1 << 18;

@@ -9,8 +9,11 @@ namespace Workbook.Products.Ranking;
 
 /// <summary>What a streaming ranking run did.</summary>
 public sealed record RankRunSummary(string Input, string Output, string RejectsFile, string ProvenanceFile,
-    long Rows, long Scored, long Rejected, TimeSpan FitPass, TimeSpan ScorePass, TimeSpan WritePass, RankingModel Model, int SortRuns)
+    long Rows, long Scored, long Rejected, TimeSpan FitPass, TimeSpan ScorePass, TimeSpan WritePass, int SortRuns)
 {
+    /// <summary>The fitted model (benchmarks and tests read it; the CLI prints the counts and files).</summary>
+    internal RankingModel Model { get; init; } = null!;
+
     /// <summary>Of <see cref="Rejected"/>, the later copies of a repeated product_id (the first copy is ranked).</summary>
     public long Duplicates { get; init; }
 }
@@ -128,8 +131,8 @@ public static class StreamingRanker
                         output = Path.GetFileName(output),
                         rejects = Path.GetFileName(rejectsPath),
                     }, new JsonSerializerOptions { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() }, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-                    summary = new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, model, runs.Count)
-                        { Duplicates = duplicates.Count };
+                    summary = new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, runs.Count)
+                        { Model = model, Duplicates = duplicates.Count };
                 })));
         return summary!;
     }

@@ -16,10 +16,10 @@ internal static class ZeroInflatedBetaBinomialRegression
     private const double MinLogStrength = -4, MaxLogStrength = 16;
 
     /// <summary>One row of the fit: clicks, views, a weight (how many products share it) and the covariates (same length for every row).</summary>
-    public readonly record struct Row(double Clicks, double Views, double Weight, double[] X);
+    internal readonly record struct Row(double Clicks, double Views, double Weight, double[] X);
 
     /// <summary>The fitted coefficients; <see cref="At"/> evaluates the prior for covariates x.</summary>
-    public sealed record Coefficients(double[] Zero, double[] Mean, double[] Strength)
+    internal sealed record Coefficients(double[] Zero, double[] Mean, double[] Strength)
     {
         public ZeroInflatedPrior At(ReadOnlySpan<double> x)
         {

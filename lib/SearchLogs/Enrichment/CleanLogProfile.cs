@@ -49,7 +49,7 @@ public sealed record CleanLogProfile(
 }
 
 /// <summary>One enrichment flattened for a table.</summary>
-public sealed record EnrichmentExample(string Query, string Normalized, string Kind, bool Seen, string Correction, string RelatedQueries, string SuggestedClips)
+internal sealed record EnrichmentExample(string Query, string Normalized, string Kind, bool Seen, string Correction, string RelatedQueries, string SuggestedClips)
 {
     public static EnrichmentExample Of(EnrichmentResult r, int show = 3) => new(
         r.Input, r.Normalized.Text, r.SkipReason ?? r.Normalized.Kind.ToString(), r.KnownQuery,

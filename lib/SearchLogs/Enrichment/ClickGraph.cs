@@ -5,7 +5,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// (position-weighted) clicks between a query and a clip. Adjacency is stored compressed (CSR), and each node's edges
 /// are sorted by click weight, so a walk can cap its fan-out at the strongest edges.
 /// </summary>
-public sealed class ClickGraph
+internal sealed class ClickGraph
 {
     private readonly int[] _offsets;   // node -> first edge
     private readonly int[] _targets;   // edge -> neighbour node

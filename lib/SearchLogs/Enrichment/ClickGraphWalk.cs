@@ -8,7 +8,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// <param name="Prune">Scores below this fraction of the step's largest are dropped (again bounds latency).</param>
 /// <param name="ClickVolumePrior">Rank by P_{0|t} with a prior proportional to each node's clicks instead of a
 /// uniform one (which makes the ranking that of the forward walk).</param>
-public sealed record WalkOptions(int Steps = 11, double SelfTransition = 0.9, int MaxFanOut = 32, double Prune = 1e-3,
+internal sealed record WalkOptions(int Steps = 11, double SelfTransition = 0.9, int MaxFanOut = 32, double Prune = 1e-3,
     bool ClickVolumePrior = false);
 
 /// <summary>

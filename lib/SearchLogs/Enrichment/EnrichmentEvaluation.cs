@@ -36,7 +36,10 @@ public static class EnrichmentEvaluation
 {
     public const int K = 10;
 
-    public static EnrichmentEvaluationReport Run(CleanLog log, EnrichmentOptions? options = null,
+    /// <summary>Evaluates the default index on the default time split (80% train) and bootstrap seed.</summary>
+    public static EnrichmentEvaluationReport Run(CleanLog log) => Run(log, null);
+
+    internal static EnrichmentEvaluationReport Run(CleanLog log, EnrichmentOptions? options = null,
         double trainFraction = 0.8, int seed = 42)
     {
         var split = Splittable(log, trainFraction);
@@ -62,7 +65,7 @@ public static class EnrichmentEvaluation
     public sealed record Variant(string Name, Estimate RecallAt10, Estimate Mrr10, Estimate UnseenCoverage, Estimate ZeroResultRescue);
 
     /// <summary>Evaluates several configurations on the same time split (ablations and sensitivity).</summary>
-    public static IReadOnlyList<Variant> Compare(CleanLog log, IEnumerable<(string Name, EnrichmentOptions Options)> variants,
+    internal static IReadOnlyList<Variant> Compare(CleanLog log, IEnumerable<(string Name, EnrichmentOptions Options)> variants,
         double trainFraction = 0.8, int seed = 42)
     {
         var split = Splittable(log, trainFraction);
@@ -75,7 +78,7 @@ public static class EnrichmentEvaluation
     }
 
     /// <summary>Evaluates an index built on <paramref name="split"/>'s training part.</summary>
-    public static EnrichmentEvaluationReport Evaluate(TimeSplit split, EnrichmentIndex index, int seed = 42)
+    internal static EnrichmentEvaluationReport Evaluate(TimeSplit split, EnrichmentIndex index, int seed = 42)
     {
         var trainClicks = split.Train.ClicksBySearch();
         var byRaw = ClickCounts(split.Train, trainClicks, s => s.Query);

@@ -21,10 +21,10 @@ public sealed class EnrichmentIndex
     private readonly SpellingCorrector _spelling;
     private readonly QueryTokenIndex _words;
 
-    public EnrichmentOptions Options { get; }
+    internal EnrichmentOptions Options { get; }
     public EnrichmentIndexStats Stats { get; private set; }
     internal SpellingCorrector Spelling => _spelling;
-    public ClickGraph Graph => _graph;
+    internal ClickGraph Graph => _graph;
 
     private EnrichmentIndex(EnrichmentOptions options, string[] queries, long[] searches, bool[] hadResults,
         string[] clips, ClickGraph graph, SpellingCorrector spelling, QueryTokenIndex words, EnrichmentIndexStats stats)
@@ -44,8 +44,11 @@ public sealed class EnrichmentIndex
         Stats = stats with { Queries = queries.Length, Clips = clips.Length, Edges = graph.EdgeCount, Vocabulary = spelling.VocabularySize };
     }
 
+    /// <summary>Builds the index from cleaned logs (all of them: split first to evaluate), with the default options.</summary>
+    public static EnrichmentIndex Build(CleanLog log) => Build(log, null);
+
     /// <summary>Builds the index from cleaned logs (all of them: split first to evaluate).</summary>
-    public static EnrichmentIndex Build(CleanLog log, EnrichmentOptions? options = null)
+    internal static EnrichmentIndex Build(CleanLog log, EnrichmentOptions? options = null)
     {
         options ??= new EnrichmentOptions();
         var clock = Stopwatch.StartNew();

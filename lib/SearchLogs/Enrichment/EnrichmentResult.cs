@@ -32,7 +32,7 @@ public sealed record EnrichmentResult(
 /// contain their typos.</param>
 /// <param name="RelatedBlend">Weight of the walk (vs the co-click cosine) in a related query's score.</param>
 /// <param name="CorrectSpelling">Off only for ablations.</param>
-public sealed record EnrichmentOptions(
+internal sealed record EnrichmentOptions(
     PositionWeighting? Position = null,
     WalkOptions? Walk = null,
     SpellingOptions? Spelling = null,

@@ -12,7 +12,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// it by swapping results); the default 0.5 is deliberately weaker than their Eta = 1 and is compared with 0 and 1 in
 /// the notebook.
 /// </remarks>
-public sealed record PositionWeighting(double Eta = 0.5, double MaxWeight = 5.0)
+internal sealed record PositionWeighting(double Eta = 0.5, double MaxWeight = 5.0)
 {
     public static PositionWeighting None { get; } = new(0, 1);
 

@@ -11,7 +11,7 @@ internal sealed record SpellingSuggestion(string Term, int Distance, long Freque
 /// <param name="PrefixLength">Only the first characters are indexed, as in SymSpell: bounds memory for long words
 /// while the full word is still verified.</param>
 /// <param name="MinWordLength">Shorter input words are never corrected (too many neighbours to be meaningful).</param>
-public sealed record SpellingOptions(int MaxEditDistance = 2, int PrefixLength = 7, int MinWordLength = 3);
+internal sealed record SpellingOptions(int MaxEditDistance = 2, int PrefixLength = 7, int MinWordLength = 3);
 
 /// <summary>
 /// Spelling correction over a vocabulary weighted by frequency, using the symmetric delete method of SymSpell

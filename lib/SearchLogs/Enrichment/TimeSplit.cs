@@ -5,7 +5,7 @@ namespace Workbook.SearchLogs.Enrichment;
 /// happened before it (a click logged after the cutoff is the future, even for an old search); test holds the
 /// searches at or after the cutoff with all their clicks. Nothing the model sees is later than anything it is tested on.
 /// </summary>
-public sealed record TimeSplit(DateTime Cutoff, CleanLog Train, CleanLog Test)
+internal sealed record TimeSplit(DateTime Cutoff, CleanLog Train, CleanLog Test)
 {
     /// <summary>Splits at the timestamp of the search at quantile <paramref name="trainFraction"/> of time order.</summary>
     public static TimeSplit ByFraction(CleanLog log, double trainFraction = 0.8)

@@ -51,7 +51,7 @@ public sealed record BandPriorRow(string Label, double DudShare, double Clickabl
 public sealed record RankPair(int RawRank, long ModelRank, string Label);
 
 /// <summary>The analyses notebook 03 shows; each returns rows for a table or a chart.</summary>
-public static class RankingAnalysis
+internal static class RankingAnalysis
 {
     /// <summary>The default before the first band edge was swept: hot mixture, bands from 32 views (section 3's foil).</summary>
     public static RankerOptions PreviousDefault { get; } = new() { Prior = PriorFamily.HotMixture, FirstBandEdge = 32, ImpressionBands = 6 };

@@ -15,7 +15,7 @@ public static class EnrichmentVariantsTarget
     public const string Test = EnrichmentTargets.Folder + "/variants-test.json";
     public const double TrainFraction = 0.8;
 
-    public static readonly (string Name, EnrichmentOptions Options)[] Variants =
+    internal static readonly (string Name, EnrichmentOptions Options)[] Variants =
     [
         ("default (eta 0.5, t 11, back-off 0.5)", new EnrichmentOptions()),
         ("no spelling correction", new EnrichmentOptions(CorrectSpelling: false)),
