@@ -3,6 +3,7 @@ using Workbook.Reports;
 
 namespace Workbook.Tests.Notebooks;
 
+[Collection(Workbook.Tests.Notebooks.NotebookRuns.Name)]
 public class NotebookRunnerTests
 {
     private static async Task<NotebookRun> Run(TempNotebook nb) => await new NotebookRunner().RunAsync(nb.Path);

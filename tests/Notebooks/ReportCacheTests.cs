@@ -6,6 +6,7 @@ namespace Workbook.Tests.Notebooks;
 /// The report cache on real notebook runs: a notebook whose code, library and inputs are unchanged is not run again;
 /// a markdown edit reuses the code outputs under the new text; any change to code or to a file read runs it again.
 /// </summary>
+[Collection(Workbook.Tests.Notebooks.NotebookRuns.Name)]
 public sealed class ReportCacheTests : IDisposable
 {
     private readonly TempNotebook _nb;

@@ -4,6 +4,7 @@ using Workbook.Tests.Infrastructure;
 namespace Workbook.Tests.Reports;
 
 /// <summary>Opens rendered reports from disk in Debian's Chromium and checks what a reviewer would see.</summary>
+[Collection(Workbook.Tests.Notebooks.NotebookRuns.Name)]
 public class BrowserTests(RenderedTour tour) : IClassFixture<RenderedTour>
 {
     /// <summary>Where the test leaves its screenshot of notebook 00, for a human to look at.</summary>

@@ -5,6 +5,7 @@ using Workbook.Tests.Infrastructure;
 
 namespace Workbook.Tests.Reports;
 
+[Collection(Workbook.Tests.Notebooks.NotebookRuns.Name)]
 public class ReportRenderTests(RenderedTour tour) : IClassFixture<RenderedTour>
 {
     [Fact]
