@@ -12,6 +12,7 @@ public static class WorkbookTargets
         .. EnrichmentTargets.All,
         .. ClassifierTargets.All,
         .. RankingTargets.All,
+        .. RankingDepthTargets.All,
         .. AutoMLTargets.All,
     ];
 }

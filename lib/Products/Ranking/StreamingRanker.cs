@@ -121,7 +121,8 @@ public static class StreamingRanker
                     File.WriteAllText(provenanceTmp, JsonSerializer.Serialize(new
                     {
                         provenance = Provenance.Capture([input]),
-                        options,
+                        options = model.Options, // the first band edge resolved to views (the quantile is in firstEdgeQuantile)
+                        firstEdgeQuantile = model.FirstEdgeQuantile,
                         rows, scored, rejected = (long)rejects.Count, duplicates = (long)duplicates.Count,
                         order = "rank (best first); ties in input order",
                         globalPrior = model.GlobalPrior,

@@ -109,17 +109,22 @@ internal static class RankingAnalysis
         string ClickBucket(long c) => c switch { 0 => "0", 1 => "1", 2 => "2", <= 4 => "3-4", <= 8 => "5-8", _ => "9+" };
         int ClickOrder(string b) => b switch { "0" => 0, "1" => 1, "2" => 2, "3-4" => 3, "5-8" => 4, _ => 5 };
         var cells = new Dictionary<(int Band, string Clicks), (int N, double TrainC, double TrainV, double Beta, double Zib, double Hot, double HeldC, double HeldV)>();
+        // Bands are those the fitted model resolved on each training part (a quantile edge moves with the data): the
+        // labels name the edges the seeds used.
+        var edges = new SortedSet<long>();
         foreach (var seed in seeds)
         {
             var (train, test) = ImpressionThinning.Split(products, seed);
             var beta = ProductRanker.Fit(train, options with { Prior = PriorFamily.Beta });
             var zib = ProductRanker.Fit(train, options with { Prior = PriorFamily.ZeroInflatedBeta });
             var hot = ProductRanker.Fit(train, options with { Prior = PriorFamily.HotMixture });
+            var edge = zib.Options.FirstBandEdge;
+            edges.Add(edge);
             for (var i = 0; i < train.Count; i++)
             {
                 var t = train[i];
                 if (t.Impressions <= 0 || test[i].Impressions <= 0) continue;
-                var key = (ImpressionBands.Of(t.Impressions, options.ImpressionBands, options.FirstBandEdge), ClickBucket(t.Clicks));
+                var key = (ImpressionBands.Of(t.Impressions, options.ImpressionBands, edge), ClickBucket(t.Clicks));
                 cells.TryGetValue(key, out var c);
                 cells[key] = (c.N + 1, c.TrainC + t.Clicks, c.TrainV + t.Impressions,
                     c.Beta + beta.Posterior(t.CategoryId, t.Clicks, t.Impressions).Mean,
@@ -129,10 +134,27 @@ internal static class RankingAnalysis
             }
         }
         return cells.OrderBy(kv => kv.Key.Band).ThenBy(kv => ClickOrder(kv.Key.Clicks))
-            .Select(kv => new HeldOutCell(ImpressionBands.Label(kv.Key.Band, options.ImpressionBands, options.FirstBandEdge), kv.Key.Clicks, kv.Value.N / seeds.Count,
+            .Select(kv => new HeldOutCell(BandLabel(kv.Key.Band, options.ImpressionBands, edges), kv.Key.Clicks, kv.Value.N / seeds.Count,
                 kv.Value.TrainC / kv.Value.TrainV, kv.Value.Beta / kv.Value.N, kv.Value.Zib / kv.Value.N, kv.Value.Hot / kv.Value.N, kv.Value.HeldC / kv.Value.HeldV))
             .ToList();
     }
+
+    /// <summary>A band's label for the first edges the seeds resolved: "[20, 40)" when they agree, "[20-21, 40-42)" when not.</summary>
+    public static string BandLabel(int band, int bands, IReadOnlyCollection<long> edges)
+    {
+        if (edges.Count == 0) return ImpressionBands.Label(band, bands);
+        var (lo, hi) = (ImpressionBands.Label(band, bands, edges.Min()), ImpressionBands.Label(band, bands, edges.Max()));
+        if (lo == hi) return lo;
+        long Lower(long e) => band == 0 ? 0 : e << (band - 1);
+        string Range(long a, long b) => a == b ? $"{a}" : $"{a}-{b}";
+        var lower = Range(Lower(edges.Min()), Lower(edges.Max()));
+        return band == bands - 1 ? $">= {lower}" : $"[{lower}, {Range(edges.Min() << band, edges.Max() << band)})";
+    }
+
+    /// <summary>The first band edge (views) the ranker with <paramref name="options"/> resolves on <paramref name="products"/>.</summary>
+    public static long ResolvedFirstEdge(IReadOnlyList<ProductStats> products, RankerOptions options) => options.FirstEdgeQuantile is { } q
+        ? ImpressionBands.EdgeAt(products.Where(p => p.Impressions > 0).Select(p => (p.Impressions, 1L)), q)
+        : options.FirstBandEdge;
 
     /// <summary>
     /// Where the ranker with <paramref name="options"/> and raw CTR x CPC disagree about the top <paramref name="k"/>

@@ -57,14 +57,15 @@ public static class RankingTargets
         return
         [
             JsonTarget("ranking-data-profile", "profile of product_scoring.csv, pooled CTR by impressions band, click counts at low exposure",
-                new() { ["bands"] = $"{defaults.ImpressionBands}", ["firstEdge"] = $"{defaults.FirstBandEdge}", ["clickCountEdges"] = Join(s.ClickCountEdges) },
+                new() { ["bands"] = $"{defaults.ImpressionBands}", ["firstEdgeQuantile"] = $"{defaults.FirstEdgeQuantile}", ["clickCountEdges"] = Join(s.ClickCountEdges) },
                 ["profile.json", "ctr-by-band.json", "click-counts.json"],
                 (data, write) =>
                 {
                     var products = data.Products;
                     write("profile.json", RankingAnalysis.Profile(products).Facts().Prepend((Fact: "rows rejected by the loader", Value: $"{data.Rejects.Count}"))
                         .Select(f => new { f.Fact, f.Value }).ToList());
-                    write("ctr-by-band.json", RankingAnalysis.CtrByBand(products, defaults.ImpressionBands, defaults.FirstBandEdge));
+                    // The default model's bands on the whole file: the first edge is the 28% quantile of its recorded views.
+                    write("ctr-by-band.json", RankingAnalysis.CtrByBand(products, defaults.ImpressionBands, RankingAnalysis.ResolvedFirstEdge(products, defaults)));
                     write("click-counts.json", RankingAnalysis.ClickCountsByViews(products, s.ClickCountEdges));
                 }),
             JsonTarget("ranking-model", "the default ranker fitted on the whole file: band priors, category multipliers, its order against raw CTR x CPC",
@@ -117,7 +118,7 @@ public static class RankingTargets
                     IEnumerable<TopDisagreement> Rows(RankerOptions options, string name) =>
                         RankingAnalysis.TopKDisagreement(data.Products, options, diagnosticSeeds, s.K).Select(r => r with { OnlyIn = r.OnlyIn.Replace("model", name) });
                     write("top-disagreement.json", Rows(RankingAnalysis.PreviousDefault, "previous model (hot mixture, first edge 32)")
-                        .Concat(Rows(defaults, "default model (zero-inflated, first edge 20)")).ToList());
+                        .Concat(Rows(defaults, "default model (zero-inflated, first edge at the 28% views quantile)")).ToList());
                 }),
             JsonTarget("ranking-nonparametric", "the free-shape (NPMLE) band prior, with the default bands and the previous ones, against raw CTR x CPC on the report seeds",
                 new() { ["seeds"] = $"0..{s.ReportSeeds - 1}", ["k"] = $"{s.K}", ["bands"] = $"{defaults.ImpressionBands} from {defaults.FirstBandEdge}; {RankingAnalysis.PreviousDefault.ImpressionBands} from {RankingAnalysis.PreviousDefault.FirstBandEdge}" },
