@@ -79,22 +79,6 @@ public class OfflineEvaluationTests
     }
 
     [Fact]
-    public void Sweep_compares_each_configuration_with_raw_on_the_same_seeds()
-    {
-        var products = PriorAndPosteriorTests.SmallCatalogue();
-        var configs = RankingAnalysis.FirstEdgeConfigurations([8, 20, 32], PriorFamily.ZeroInflatedBeta);
-        // The number of bands lets the last band start at 512 views or more: 8 -> 8 bands, 20 -> 7, 32 -> 6.
-        Assert.Equal([8, 7, 6], configs.Select(c => c.Options.ImpressionBands));
-        Assert.Equal([8L, 20, 32], configs.Select(c => c.Options.FirstBandEdge));
-        var rows = RankingAnalysis.Sweep(products, configs, OfflineEvaluation.Seeds(3), k: 50);
-        var direct = OfflineEvaluation.Run(products, [new BayesScorer(configs[1].Options), new RawCtrScorer()], OfflineEvaluation.Seeds(3), k: 50);
-        Assert.Equal(direct.Metrics[0].NdcgMean, rows[1].Ndcg, 12);
-        Assert.Equal(direct.Metrics[1].RevenueMean, rows[1].RawRevenue, 12);
-        Assert.Equal(direct.WinRate(direct.Metrics[0].Scorer, direct.Metrics[1].Scorer).Ndcg, rows[1].NdcgWinRate);
-        Assert.All(rows, r => Assert.Equal(rows[0].RawNdcg, r.RawNdcg));
-    }
-
-    [Fact]
     public void Click_counts_by_views_count_each_range()
     {
         List<ProductStats> products =

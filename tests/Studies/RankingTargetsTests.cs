@@ -39,7 +39,7 @@ public class RankingTargetsTests
 
     private static readonly RankingStudySettings Small = new()
     {
-        ReportSeeds = 2, SelectionSeeds = [100, 101], DiagnosticSeeds = 2, K = 50, FirstEdges = [20, 32], HotMixtureEdges = [20],
+        ReportSeeds = 2, DiagnosticSeeds = 2, K = 50,
         RankComparisonTop = 200,
     };
 
@@ -85,7 +85,8 @@ public class RankingTargetsTests
         {
             var reports = Artifact.Read<List<EvaluationReport>>(Out(build, "evaluation.json"));
             Assert.Equal([50, int.MaxValue], reports.Select(r => r.K));
-            var names = OfflineEvaluation.StandardScorers().Select(s => s.Name).Append("previous default: hot mixture, bands from 32 views").ToList();
+            var names = RankingTargets.EvaluatedScorers(new RankerOptions()).Select(s => s.Name).Append(RankingAnalysis.PreviousDefaultName).ToList();
+            Assert.DoesNotContain(names, n => n.Contains("hot mixture (band)"));
             Assert.All(reports, r => Assert.Equal(names, r.Metrics.Select(m => m.Scorer)));
             Assert.All(reports[0].Metrics, m => Assert.Equal(2, m.NdcgBySeed.Count));
             Assert.Equal(reports[0].Metrics.Count, reports[0].Rows().Count);
@@ -93,13 +94,6 @@ public class RankingTargetsTests
             var direct = OfflineEvaluation.Run(ProductScoringLoader.Load(Path.Combine(root.Path, RankingTargets.Input)).Products,
                 [new RawCtrScorer()], OfflineEvaluation.Seeds(2), 50);
             Assert.Equal(direct.Metrics[0].NdcgBySeed, reports[0].Metrics.Single(m => m.Scorer == new RawCtrScorer().Name).NdcgBySeed);
-        }
-        using (var build = await TargetBuild.Run(Named("ranking-first-edge-sweep"), root.Path))
-        {
-            var sweep = Artifact.Rows(Out(build, "first-edge-sweep.json"));
-            Assert.Equal(["ZeroInflatedBeta, first edge 20, 7 bands", "ZeroInflatedBeta, first edge 32, 6 bands", "HotMixture, first edge 20, 7 bands"],
-                sweep.Select(r => (string)r["Configuration"]!));
-            Assert.All(sweep, r => Assert.InRange((double)r["NdcgWinRate"]!, 0, 1));
         }
         using (var build = await TargetBuild.Run(Named("ranking-nonparametric"), root.Path))
         {

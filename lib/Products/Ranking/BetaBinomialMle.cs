@@ -41,16 +41,13 @@ internal static class BetaBinomialMle
             var a = mean * s;
             var b = (1 - mean) * s;
             double ll = 0, ga = 0, gb = 0;
-            var baseLn = SpecialFunctions.BetaLn(a, b);
-            var psiA = SpecialFunctions.DiGamma(a);
-            var psiB = SpecialFunctions.DiGamma(b);
-            var psiAb = SpecialFunctions.DiGamma(a + b);
+            var kernel = new BetaBinomialKernel(a, b);
             foreach (var (c, n, w) in groups)
             {
-                ll += w * (SpecialFunctions.BetaLn(c + a, n - c + b) - baseLn);
-                var psiN = SpecialFunctions.DiGamma(n + a + b);
-                ga += w * (SpecialFunctions.DiGamma(c + a) - psiN - psiA + psiAb);
-                gb += w * (SpecialFunctions.DiGamma(n - c + b) - psiN - psiB + psiAb);
+                ll += w * kernel.LogRatio(c, n);
+                var rise = BetaBinomialKernel.DigammaStep(a + b, n);
+                ga += w * (BetaBinomialKernel.DigammaStep(a, c) - rise);
+                gb += w * (BetaBinomialKernel.DigammaStep(b, n - c) - rise);
             }
             // Chain rule to (logit mean, log strength); averaged so tolerances do not depend on the sample size.
             var dm = mean * (1 - mean) * s;
@@ -80,11 +77,11 @@ internal static class BetaBinomialMle
     {
         double ll = 0;
         var k = 0;
-        var baseLn = SpecialFunctions.BetaLn(prior.Alpha, prior.Beta);
+        var kernel = new BetaBinomialKernel(prior);
         foreach (var (c, n) in counts)
         {
             if (n <= 0) continue;
-            ll += SpecialFunctions.BetaLn(c + prior.Alpha, n - c + prior.Beta) - baseLn;
+            ll += kernel.LogRatio(c, n);
             k++;
         }
         return k == 0 ? double.NaN : ll / k;

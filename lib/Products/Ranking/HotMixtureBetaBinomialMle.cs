@@ -27,15 +27,14 @@ internal static class HotMixtureBetaBinomialMle
         double NegLogLik(Vector<double> t)
         {
             var p = Decode(t);
-            var ln1 = SpecialFunctions.BetaLn(p.Beta.Alpha, p.Beta.Beta);
-            var ln2 = SpecialFunctions.BetaLn(p.Hot!.Alpha, p.Hot.Beta);
+            var (k1, k2) = (new BetaBinomialKernel(p.Beta), new BetaBinomialKernel(p.Hot!));
             var (w0, w2) = (p.ZeroMass, p.HotMass);
             var w1 = 1 - w0 - w2;
             double ll = 0;
             foreach (var (c, n, w) in g)
             {
-                var l1 = Math.Log(w1) + SpecialFunctions.BetaLn(c + p.Beta.Alpha, n - c + p.Beta.Beta) - ln1;
-                var l2 = Math.Log(w2) + SpecialFunctions.BetaLn(c + p.Hot.Alpha, n - c + p.Hot.Beta) - ln2;
+                var l1 = Math.Log(w1) + k1.LogRatio(c, n);
+                var l2 = Math.Log(w2) + k2.LogRatio(c, n);
                 var m = Math.Max(l1, l2);
                 var mix = Math.Exp(l1 - m) + Math.Exp(l2 - m);
                 ll += w * (c > 0 ? m + Math.Log(mix) : Math.Log(w0 + Math.Exp(m) * mix));

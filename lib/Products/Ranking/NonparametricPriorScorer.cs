@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Workbook.Products.Ranking;
 
 /// <summary>
@@ -36,18 +38,18 @@ internal sealed record NonparametricPriorScorer(int ImpressionBands = 7, int Ite
         for (var i = 0; i < groups.Count; i++) like[i] = Likelihoods(groups[i].Clicks, groups[i].Impressions);
         var total = groups.Sum(g => (double)g.Count);
         var next = new double[j];
+        var wl = new double[j];
+        // Vectorised (TensorPrimitives): the EM step is two passes over the grid per group, 300 steps per band.
         for (var t = 0; t < iterations; t++)
         {
             Array.Clear(next);
             for (var i = 0; i < groups.Count; i++)
             {
-                var l = like[i];
-                double z = 0;
-                for (var k = 0; k < j; k++) z += w[k] * l[k];
-                var f = groups[i].Count / z;
-                for (var k = 0; k < j; k++) next[k] += f * w[k] * l[k];
+                TensorPrimitives.Multiply(w, like[i], wl);
+                var f = groups[i].Count / TensorPrimitives.Sum(wl);
+                TensorPrimitives.MultiplyAdd(wl, f, next, next);
             }
-            for (var k = 0; k < j; k++) w[k] = next[k] / total;
+            TensorPrimitives.Divide(next, total, w);
         }
         return w;
     }

@@ -38,11 +38,11 @@ internal static class ZeroInflatedBetaBinomialMle
         double NegLogLik(Vector<double> t)
         {
             var (pi, prior) = Decode(t);
-            var baseLn = SpecialFunctions.BetaLn(prior.Alpha, prior.Beta);
+            var kernel = new BetaBinomialKernel(prior);
             double ll = 0;
             foreach (var (c, n, w) in groups)
             {
-                var bb = SpecialFunctions.BetaLn(c + prior.Alpha, n - c + prior.Beta) - baseLn;
+                var bb = kernel.LogRatio(c, n);
                 ll += w * (c > 0 ? Math.Log(1 - pi) + bb : Math.Log(pi + (1 - pi) * Math.Exp(bb)));
             }
             return double.IsFinite(ll) ? -ll / weight : double.MaxValue;
@@ -87,11 +87,11 @@ internal static class ZeroInflatedBetaBinomialMle
         double ll = 0;
         var k = 0;
         var (a, b, pi) = (prior.Beta.Alpha, prior.Beta.Beta, prior.ZeroMass);
-        var baseLn = SpecialFunctions.BetaLn(a, b);
+        var kernel = new BetaBinomialKernel(a, b);
         foreach (var (c, n) in counts)
         {
             if (n <= 0) continue;
-            var bb = SpecialFunctions.BetaLn(c + a, n - c + b) - baseLn;
+            var bb = kernel.LogRatio(c, n);
             ll += c > 0 ? Math.Log(1 - pi) + bb : Math.Log(pi + (1 - pi) * Math.Exp(bb));
             k++;
         }

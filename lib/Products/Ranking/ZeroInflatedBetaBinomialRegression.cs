@@ -52,11 +52,11 @@ internal static class ZeroInflatedBetaBinomialRegression
                 var (pi, mean, s) = Decode(ez, em, es);
                 var (a, b) = (mean * s, (1 - mean) * s);
                 var (c, n) = (r.Clicks, r.Views);
-                var bb = SpecialFunctions.BetaLn(c + a, n - c + b) - SpecialFunctions.BetaLn(a, b);
-                var psiN = SpecialFunctions.DiGamma(n + a + b);
-                var psiAb = SpecialFunctions.DiGamma(a + b);
-                var dA = SpecialFunctions.DiGamma(c + a) - psiN - SpecialFunctions.DiGamma(a) + psiAb;
-                var dB = SpecialFunctions.DiGamma(n - c + b) - psiN - SpecialFunctions.DiGamma(b) + psiAb;
+                var bb = new BetaBinomialKernel(a, b).LogRatio(c, n);
+                // Derivatives of bb in a and b: ψ(c + a) - ψ(a) - [ψ(n + a + b) - ψ(a + b)], and the same with n - c and b.
+                var rise = BetaBinomialKernel.DigammaStep(a + b, n);
+                var dA = BetaBinomialKernel.DigammaStep(a, c) - rise;
+                var dB = BetaBinomialKernel.DigammaStep(b, n - c) - rise;
                 double dPi, dBb;
                 if (c > 0)
                 {
@@ -106,7 +106,7 @@ internal static class ZeroInflatedBetaBinomialRegression
         {
             var p = k.At(r.X);
             var (a, b) = (p.Beta.Alpha, p.Beta.Beta);
-            var bb = SpecialFunctions.BetaLn(r.Clicks + a, r.Views - r.Clicks + b) - SpecialFunctions.BetaLn(a, b);
+            var bb = new BetaBinomialKernel(a, b).LogRatio(r.Clicks, r.Views);
             ll += r.Weight * (r.Clicks > 0 ? Math.Log(1 - p.ZeroMass) + bb : Math.Log(p.ZeroMass + (1 - p.ZeroMass) * Math.Exp(bb)));
             w += r.Weight;
         }

@@ -35,10 +35,6 @@ public sealed record HeldOutCell(string TrainImpressions, string TrainClicks, in
 public sealed record TopDisagreement(string OnlyIn, double ProductsPerSeed, double MeanTrainClicks, double MeanTrainImpressions,
     double MeanTrainCtr, double MeanPosteriorCtr, double MeanHeldOutCtr, double MeanHeldOutGain);
 
-/// <summary>One ranker configuration against raw CTR x CPC on the same seeds (win rates are the configuration's, paired by seed).</summary>
-public sealed record SweepRow(string Configuration, double Ndcg, double Revenue, double RawNdcg, double RawRevenue,
-    double NdcgWinRate, double RevenueWinRate);
-
 /// <summary>How many clicks products with a given range of recorded views got (shares of the products in the range).</summary>
 public sealed record ClickCountRow(string Views, int Products, double NoClick, double OneClick, double TwoToFour, double FiveOrMore,
     double ClickedPooledCtr);
@@ -55,6 +51,8 @@ internal static class RankingAnalysis
 {
     /// <summary>The default before the first band edge was swept: hot mixture, bands from 32 views (section 3's foil).</summary>
     public static RankerOptions PreviousDefault { get; } = new() { Prior = PriorFamily.HotMixture, FirstBandEdge = 32, ImpressionBands = 6 };
+
+    public const string PreviousDefaultName = "previous default: hot mixture, bands from 32 views";
 
     /// <summary>The default model's band priors beside a single Beta's fitted on the same products.</summary>
     public static IReadOnlyList<BandPriorRow> BandPriors(RankingModel model, RankingModel singleBeta) =>
@@ -185,34 +183,6 @@ internal static class RankingAnalysis
                 xs.Average(x => x.Test.RawCtr * x.Test.Cpc));
         return [Row("model's top only", model), Row("raw CTR x CPC's top only", raw)];
     }
-
-    /// <summary>Each configuration against raw CTR x CPC on the same thinning seeds (NDCG@k and revenue@k).</summary>
-    public static IReadOnlyList<SweepRow> Sweep(IReadOnlyList<ProductStats> products, IReadOnlyList<(string Label, RankerOptions Options)> configurations,
-        IReadOnlyList<int> seeds, int k = 100)
-    {
-        var raw = new RawCtrScorer();
-        var scorers = configurations.Select(c => (IProductScorer)new BayesScorer(c.Options, c.Label)).Append(raw).ToList();
-        var report = OfflineEvaluation.Run(products, scorers, seeds, k);
-        var r = report.Metrics[^1];
-        return configurations.Select((c, i) =>
-        {
-            var m = report.Metrics[i];
-            var (wn, wr) = report.WinRate(m.Scorer, raw.Name);
-            return new SweepRow(c.Label, m.NdcgMean, m.RevenueMean, r.NdcgMean, r.RevenueMean, wn, wr);
-        }).ToList();
-    }
-
-    /// <summary>
-    /// Default options with each first band edge and <paramref name="family"/>; the number of bands is the smallest that
-    /// lets the last (open) band start at 512 views or more, as the defaults do (edge 20: 7 bands, last from 640).
-    /// </summary>
-    public static IReadOnlyList<(string Label, RankerOptions Options)> FirstEdgeConfigurations(IEnumerable<long> edges, PriorFamily family) =>
-        edges.Select(e =>
-        {
-            var bands = 2;
-            while ((e << (bands - 2)) < 512) bands++;
-            return ($"{family}, first edge {e}, {bands} bands", new RankerOptions { FirstBandEdge = e, ImpressionBands = bands, Prior = family });
-        }).ToList();
 
     /// <summary>Click counts by recorded views for the lowest exposure ranges (edges of the ranges in views).</summary>
     public static IReadOnlyList<ClickCountRow> ClickCountsByViews(IReadOnlyList<ProductStats> products, IReadOnlyList<long> edges) =>

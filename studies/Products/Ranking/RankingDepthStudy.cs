@@ -74,11 +74,8 @@ internal static class RankingDepthStudy
 
     /// <summary>Predicted against held-out CTR of the model, by training-exposure band and by decile of its score.</summary>
     public static (IReadOnlyList<CalibrationRow> ByExposure, IReadOnlyList<CalibrationRow> ByDecile) Calibration(
-        IReadOnlyList<ProductStats> products, IReadOnlyList<int> seeds, double fraction)
-    {
-        var model = Baselines()[0];
-        return (CalibrationTable.ByExposure(products, model, seeds, fraction), CalibrationTable.ByScoreDecile(products, model, seeds, fraction));
-    }
+        IReadOnlyList<ProductStats> products, IReadOnlyList<int> seeds, double fraction) =>
+        CalibrationTable.Both(products, Baselines()[0], seeds, fraction);
 
     /// <summary>
     /// The calibration target: every training-exposure band with at least <paramref name="minProducts"/>

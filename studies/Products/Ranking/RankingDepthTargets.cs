@@ -77,10 +77,10 @@ public static class RankingDepthTargets
                     IProductScorer[] scorers = [RankingDepthStudy.Baselines()[0], new RawCtrScorer(RankingDepthStudy.Raw)];
                     object Row(double share, IProductScorer scorer, CalibrationRow r) =>
                         new { Share = share, Scorer = scorer.Name, r.Group, r.ProductsPerSeed, r.PredictedCtr, r.HeldOutCtr, r.Ratio };
-                    write("calibration-exposure.json", s.Shares.SelectMany(share => scorers.SelectMany(sc =>
-                        CalibrationTable.ByExposure(products, sc, s.CalibrationSeeds, share).Select(r => Row(share, sc, r)))).ToList());
-                    write("calibration-decile.json", s.Shares.SelectMany(share => scorers.SelectMany(sc =>
-                        CalibrationTable.ByScoreDecile(products, sc, s.CalibrationSeeds, share).Select(r => Row(share, sc, r)))).ToList());
+                    // One split and fit per seed, share and scorer for both tables.
+                    var tables = s.Shares.SelectMany(share => scorers.Select(sc => (share, sc, t: CalibrationTable.Both(products, sc, s.CalibrationSeeds, share)))).ToList();
+                    write("calibration-exposure.json", tables.SelectMany(x => x.t.ByExposure.Select(r => Row(x.share, x.sc, r))).ToList());
+                    write("calibration-decile.json", tables.SelectMany(x => x.t.ByDecile.Select(r => Row(x.share, x.sc, r))).ToList());
                 }),
             JsonTarget("ranking-depth-tried",
                 "variants tried and not kept (smooth and covariate priors, category level, pooling, hot mixture, band counts) at five depths, shares 0.5 and 0.8 (selection seeds)",

@@ -9,20 +9,11 @@ public sealed record RankingStudySettings
     /// <summary>Thinning seeds 0..n-1: the report seeds, which played no part in any choice.</summary>
     public int ReportSeeds { get; init; } = 30;
 
-    /// <summary>Thinning seeds on which every choice (the first band edge, the prior family) was made.</summary>
-    public IReadOnlyList<int> SelectionSeeds { get; init; } = Enumerable.Range(100, 30).ToArray();
-
     /// <summary>Seeds 0..n-1 of the calibration and top-K disagreement diagnostics (each seed fits several priors).</summary>
     public int DiagnosticSeeds { get; init; } = 6;
 
     /// <summary>The cut-off of NDCG@K and revenue@K.</summary>
     public int K { get; init; } = 100;
-
-    /// <summary>First band edges swept with the zero-inflated prior.</summary>
-    public IReadOnlyList<long> FirstEdges { get; init; } = [8, 12, 16, 20, 24, 32];
-
-    /// <summary>First band edges swept with the hot mixture: the default's and the previous default's.</summary>
-    public IReadOnlyList<long> HotMixtureEdges { get; init; } = [20, 32];
 
     /// <summary>Ranges of recorded views (edges) of the click-count table.</summary>
     public IReadOnlyList<long> ClickCountEdges { get; init; } = [20, 24, 28, 32, 40, 48, 64, 128];
@@ -33,8 +24,7 @@ public sealed record RankingStudySettings
 
 /// <summary>
 /// Notebook 03's evidence, one target per question, all read from data/ranking/product_scoring.csv and written to
-/// data/derived/ranking/: the data profile, the default model fitted on the whole file, the first-edge sweep
-/// (selection seeds), the offline evaluation (report seeds), calibration, top-K disagreement, the free-shape prior,
+/// data/derived/ranking/: the data profile, the default model fitted on the whole file, the offline evaluation (report seeds), calibration, top-K disagreement, the free-shape prior,
 /// and the streaming ranker's scores file.
 /// </summary>
 public static class RankingTargets
@@ -91,20 +81,13 @@ public static class RankingTargets
                         ["SharedTopK"] = pairs.Count(p => p.RawRank <= s.K && p.ModelRank <= s.K),
                     });
                 }),
-            JsonTarget("ranking-first-edge-sweep", "first band edge swept against raw CTR x CPC on the selection seeds (zero-inflated; hot mixture at two edges)",
-                new() { ["seeds"] = Join(s.SelectionSeeds), ["k"] = $"{s.K}", ["edges"] = Join(s.FirstEdges), ["hotMixtureEdges"] = Join(s.HotMixtureEdges) },
-                ["first-edge-sweep.json"],
-                (data, write) => write("first-edge-sweep.json", RankingAnalysis.Sweep(data.Products,
-                    [
-                        .. RankingAnalysis.FirstEdgeConfigurations(s.FirstEdges, PriorFamily.ZeroInflatedBeta),
-                        .. RankingAnalysis.FirstEdgeConfigurations(s.HotMixtureEdges, PriorFamily.HotMixture),
-                    ], s.SelectionSeeds, s.K))),
             JsonTarget("ranking-evaluation", "offline evaluation of the default, its variants, the previous default and the baselines on the report seeds (K and whole list)",
-                new() { ["seeds"] = $"0..{s.ReportSeeds - 1}", ["k"] = $"{s.K}, whole list", ["options"] = $"{defaults}", ["previous"] = $"{RankingAnalysis.PreviousDefault}" },
+                new() { ["seeds"] = $"0..{s.ReportSeeds - 1}", ["k"] = $"{s.K}, whole list", ["options"] = $"{defaults}", ["previous"] = $"{RankingAnalysis.PreviousDefault}",
+                    ["scorers"] = string.Join("; ", EvaluatedScorers(defaults).Select(x => x.Name)) },
                 ["evaluation.json"],
                 // One run, two cut-offs (each scorer fits once per seed); the list holds the report at K, then the whole list's.
                 (data, write) => write("evaluation.json", OfflineEvaluation.Run(data.Products,
-                    [.. OfflineEvaluation.StandardScorers(defaults), new BayesScorer(RankingAnalysis.PreviousDefault, "previous default: hot mixture, bands from 32 views")],
+                    [.. EvaluatedScorers(defaults), new BayesScorer(RankingAnalysis.PreviousDefault, RankingAnalysis.PreviousDefaultName)],
                     reportSeeds, [s.K, int.MaxValue]))),
             JsonTarget("ranking-calibration", "training-half evidence against held-out CTR under the Beta, zero-inflated and hot-mixture priors",
                 new() { ["seeds"] = $"0..{s.DiagnosticSeeds - 1}", ["options"] = $"{defaults}" },
@@ -159,6 +142,13 @@ public static class RankingTargets
             });
             return Task.CompletedTask;
         });
+
+    /// <summary>
+    /// The standard scorers but the hot mixture: its fit costs more than all the others together, and the depth study's
+    /// table of variants tried (selection seeds, five depths, two shares) is where it is compared.
+    /// </summary>
+    internal static IReadOnlyList<IProductScorer> EvaluatedScorers(RankerOptions defaults) =>
+        OfflineEvaluation.StandardScorers(defaults).Where(x => x is not BayesScorer { Options.Prior: PriorFamily.HotMixture }).ToList();
 
     private static string Join<T>(IEnumerable<T> xs) => string.Join(", ", xs);
 }
