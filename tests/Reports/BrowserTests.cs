@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Workbook.Tests.Infrastructure;
+using Workbook.Tests.Notebooks;
 
 namespace Workbook.Tests.Reports;
 
@@ -49,6 +50,31 @@ public class BrowserTests(RenderedTour tour) : IClassFixture<RenderedTour>
         var (page, problems) = await OpenReport(browser, report, expectedFigures: 6);
         Assert.Empty(problems);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "workbook-chart-kinds.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_cell_returning_a_Plotly_NET_chart_draws_offline_without_errors()
+    {
+        var bin = Path.GetDirectoryName(TempNotebook.LibraryReference.Split('"')[1])!;
+        using var nb = new TempNotebook(string.Join("\n\n#!csharp\n\n",
+            "#!markdown\n\n# Plotly.NET",
+            $"{{LIB}}\n#r \"{Path.Combine(bin, "Plotly.NET.dll")}\"\n#r \"{Path.Combine(bin, "Plotly.NET.CSharp.dll")}\"\nusing Plotly.NET.CSharp;",
+            // Returned, displayed, and combined: each draws with the workbook's plotly.js.
+            "Chart.Point<double, double, string>(x: [1, 2, 3], y: [2, 4, 3], Name: \"points\").WithXAxisStyle<double, double, string>(TitleText: \"x from Plotly.NET\")",
+            "display(Chart.Column<double, string, string>(values: [3, 1, 2], Keys: new[] { \"a\", \"b\", \"c\" }));",
+            "Chart.Combine([Chart.Line<double, double, string>(x: [1, 2], y: [1, 2]), Chart.Bar<double, string, string>(values: [1, 2], Keys: new[] { \"x\", \"y\" })])"));
+        var run = await new Workbook.Notebooks.NotebookRunner().RunAsync(nb.Path);
+        Assert.False(run.Failed, string.Join("\n", run.Errors));
+        var report = Workbook.Notebooks.NotebookReport.Write(run, nb.Directory);
+        // Plotly.NET's own formatter would load require.js and plotly.js 2.28 from CDNs; OpenReport fails on any request.
+        Assert.DoesNotContain("requirejs", File.ReadAllText(report));
+
+        await using var browser = await OpenBrowser();
+        var (page, problems) = await OpenReport(browser, report, expectedFigures: 3);
+        Assert.Empty(problems);
+        Assert.True(await page.EvaluateAsync<int>("() => document.querySelectorAll('.wb-figure .scatterlayer .point, .wb-figure .bars .point').length") >= 8); // 3 points, 3 columns, 2 bars
+        Assert.Contains("x from Plotly.NET", await page.InnerTextAsync(".wb-figure"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "workbook-plotly-net.png"), FullPage = true });
     }
 
     /// <summary>Debian's Chromium driven by Playwright (no `playwright install`: the system browser is the one tested).</summary>
