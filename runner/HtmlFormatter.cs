@@ -51,7 +51,7 @@ public static class HtmlFormatter
 
     private static Table AsTable(IEnumerable sequence, Type element)
     {
-        var from = typeof(Table).GetMethod(nameof(Table.From))!.MakeGenericMethod(element);
+        var from = typeof(Table).GetMethods().Single(m => m.Name == nameof(Table.From) && m.IsGenericMethodDefinition).MakeGenericMethod(element);
         var cast = typeof(Enumerable).GetMethod(nameof(Enumerable.Cast))!.MakeGenericMethod(element);
         return (Table)from.Invoke(null, [cast.Invoke(null, [sequence]), 20])!;
     }
