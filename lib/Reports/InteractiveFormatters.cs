@@ -18,7 +18,6 @@ namespace Workbook.Reports;
 internal static class InteractiveFormatters
 {
     private const string FormattingAssembly = "Microsoft.DotNet.Interactive.Formatting";
-    private static int _registered;
 
     /// <summary>What each type becomes before it is written as HTML (runner/HtmlFormatter.cs does the same).</summary>
     internal static readonly IReadOnlyList<(Type Type, Func<object, IHtmlContent> ToHtml)> Conversions =
@@ -40,7 +39,10 @@ internal static class InteractiveFormatters
             if (assembly.GetName().Name == FormattingAssembly) TryRegister(assembly);
     }
 
-    /// <summary>Registers the formatters with .NET Interactive's <c>Formatter</c>; true when they are (or already were).</summary>
+    /// <summary>
+    /// Registers the formatters with .NET Interactive's <c>Formatter</c> (registering again replaces them); false when
+    /// the assembly has no such method.
+    /// </summary>
     internal static bool TryRegister(Assembly formatting)
     {
         var register = formatting.GetType("Microsoft.DotNet.Interactive.Formatting.Formatter")?.GetMethod("Register",
@@ -48,7 +50,6 @@ internal static class InteractiveFormatters
         if (register is null) return false;
         foreach (var (type, convert) in Conversions)
             register.Invoke(null, [type, (Action<object, TextWriter>)((value, writer) => convert(value).WriteTo(writer, HtmlEncoder.Default)), "text/html"]);
-        Interlocked.Exchange(ref _registered, 1);
         return true;
     }
 }
