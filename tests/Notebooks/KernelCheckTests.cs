@@ -95,6 +95,19 @@ public partial class KernelCheckTests(KernelCheckData data, Xunit.Abstractions.I
     }
 
     [Fact]
+    public void The_library_registers_its_formatters_with_the_kernel_s_formatter()
+    {
+        // In VS Code the kernel's formatting assembly is loaded before the library; here either may come first, so
+        // register explicitly (what the library's module initializer does) and format as the kernel would.
+        Assert.True(InteractiveFormatters.TryRegister(typeof(Microsoft.DotNet.Interactive.Formatting.Formatter).Assembly));
+        var frame = new Microsoft.Data.Analysis.DataFrame(new Microsoft.Data.Analysis.StringDataFrameColumn("id", ["6288767857890040299"]));
+        var html = Microsoft.DotNet.Interactive.Formatting.Formatter.ToDisplayString(frame, "text/html");
+        Assert.Equal(KernelOutput.Normalize(HtmlFormatter.ToHtml(frame)), KernelOutput.Normalize(html));
+        var chart = Plotly.NET.CSharp.Chart.Point<double, double, string>(x: [1.0], y: [2.0]);
+        Assert.Contains("Plotly.newPlot", Microsoft.DotNet.Interactive.Formatting.Formatter.ToDisplayString(chart, "text/html"));
+    }
+
+    [Fact]
     public async Task The_named_differences_are_what_they_say()
     {
         using var nb = TempNotebook.Of(
