@@ -8,7 +8,9 @@ namespace Workbook.Notebooks;
 
 /// <summary>
 /// Turns a cell's values into HTML the way Polyglot Notebooks does for the cases that matter here: IHtmlContent is
-/// trusted HTML, sequences become a <see cref="Table"/>, anything else is its text, HTML-encoded.
+/// trusted HTML, sequences become a <see cref="Table"/>, anything else is its text, HTML-encoded. A Plotly.NET chart
+/// and a DataFrame are converted first, as the library's formatters do in a .NET Interactive kernel
+/// (lib/Reports/InteractiveFormatters.cs).
 /// </summary>
 public static class HtmlFormatter
 {
@@ -21,6 +23,11 @@ public static class HtmlFormatter
         {
             case null:
                 return Text("null");
+            // A Plotly.NET chart and a DataFrame show as the library's Figure and Table, as in VS Code.
+            case Plotly.NET.GenericChart chart:
+                return ToHtml(Figure.From(chart));
+            case Microsoft.Data.Analysis.DataFrame frame:
+                return ToHtml(Table.From(frame));
             case IHtmlContent html:
                 using (var writer = new StringWriter(CultureInfo.InvariantCulture))
                 {
@@ -44,7 +51,7 @@ public static class HtmlFormatter
 
     private static Table AsTable(IEnumerable sequence, Type element)
     {
-        var from = typeof(Table).GetMethod(nameof(Table.From))!.MakeGenericMethod(element);
+        var from = typeof(Table).GetMethods().Single(m => m.Name == nameof(Table.From) && m.IsGenericMethodDefinition).MakeGenericMethod(element);
         var cast = typeof(Enumerable).GetMethod(nameof(Enumerable.Cast))!.MakeGenericMethod(element);
         return (Table)from.Invoke(null, [cast.Invoke(null, [sequence]), 20])!;
     }

@@ -110,7 +110,7 @@ public sealed class ProductCatalog
     }
 
     /// <summary>data.csv, or the data.csv (else first .csv) entry of a zip: the original ships data.zip.</summary>
-    private static Stream OpenStream(string path)
+    internal static Stream OpenStream(string path)
     {
         if (!path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             return File.OpenRead(path);

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Html;
+using Defaults = Plotly.NET.Defaults;
+using GenericChart = Plotly.NET.GenericChart;
 
 namespace Workbook.Reports;
 
@@ -43,6 +45,25 @@ public sealed class Figure : IHtmlContent
 
     /// <summary>The layout title, or "" when none.</summary>
     public string Title => _layout["title"]?["text"]?.GetValue<string>() ?? "";
+
+    /// <summary>
+    /// A Plotly.NET chart as a workbook figure, drawn by the pinned plotly.js (offline) instead of Plotly.NET's CDN
+    /// loader: its traces and layout, Plotly.NET's template included. Plotly.NET's default width is dropped so the
+    /// figure fills the page like the others; any other width, and the height, are kept. This is how a returned
+    /// GenericChart displays in reports and in VS Code, so call it only to go on with the fluent methods here.
+    /// </summary>
+    public static Figure From(GenericChart chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        var figure = JsonNode.Parse(GenericChart.toFigureJson(chart))!.AsObject();
+        var data = figure["data"]?.AsArray() ?? [];
+        var layout = figure["layout"]?.AsObject() ?? [];
+        figure.Remove("data");
+        figure.Remove("layout");
+        if (layout["width"] is JsonValue w && w.TryGetValue<int>(out var width) && width == Defaults.DefaultWidth) layout.Remove("width");
+        if (layout["height"] is JsonValue h && !h.TryGetValue<int>(out _)) layout.Remove("height");
+        return new Figure(data, layout);
+    }
 
     public Figure AddBar(string name, IEnumerable<string> x, IEnumerable<double> y) =>
         With(Chart.Trace("bar", name, Chart.Strings(x), Chart.Numbers(y)));

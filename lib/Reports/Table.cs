@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Html;
+using Microsoft.Data.Analysis;
 
 namespace Workbook.Reports;
 
@@ -60,6 +61,21 @@ public sealed class Table : IHtmlContent
         }).ToArray();
         return Build(members.Select(m => m.Name).ToList(),
             rows.Select(r => r is null ? new object?[getters.Length] : getters.Select(g => g(r!)).ToArray()), maxRows);
+    }
+
+    /// <summary>
+    /// The first rows of a <see cref="DataFrame"/> under its column names (how a frame displays in reports and in
+    /// VS Code): values keep their types, so numbers align and format like any other table's; nulls are empty cells.
+    /// </summary>
+    public static Table From(DataFrame frame, int maxRows = 20)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var columns = frame.Columns;
+        var total = frame.Rows.Count;
+        var shown = (int)Math.Min(total, Math.Max(0, maxRows));
+        var rows = Enumerable.Range(0, shown).Select(r => columns.Select(c => c[r]).ToArray());
+        var table = Build(columns.Select(c => c.Name).ToList(), rows, maxRows);
+        return new Table(table._headers, table._rows, checked((int)total), table._formats, null);
     }
 
     /// <summary>Rows given as arrays of values under <paramref name="headers"/>.</summary>

@@ -8,8 +8,10 @@ public class PublicSurfaceTests
     // public members expose (45: e.g. ProductCatalog's Product and LabelTree, the AutoML store's records, the
     // pipeline's and the enrichment's result records, which are also serialised). Members no client calls are
     // internal where that drops a type (CleanLog's rows, the index's graph and options, the rank summary's model).
+    // 102 with Frames (issue 15): the typed DataFrame views of the raw files notebooks call. Plotly.NET charts and
+    // DataFrames display through members of Figure and Table (Figure.From, Table.From), which add no type.
     // Lower this as it drops.
-    private const int MaxPublicTypes = 101;
+    private const int MaxPublicTypes = 102;
 
     [Fact]
     public void The_library_exports_no_more_types_than_its_clients_need()

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Workbook.Tests.Infrastructure;
+using Workbook.Tests.Notebooks;
 
 namespace Workbook.Tests.Reports;
 
@@ -30,25 +31,55 @@ public class BrowserTests(RenderedTour tour) : IClassFixture<RenderedTour>
     }
 
     [Fact]
-    public async Task Every_kind_of_chart_draws_in_a_rendered_report()
-    {
-        using var nb = new Workbook.Tests.Notebooks.TempNotebook(string.Join("\n\n#!csharp\n\n",
-            "#!markdown\n\n# Chart kinds",
+    public Task Every_kind_of_chart_draws_in_a_rendered_report() => RenderAndOpen("Chart kinds", expectedFigures: 6,
+        [
             "{LIB}\nusing Workbook.Reports;",
             "Chart.Line([1, 2, 3], [2, 4, 3], \"line\", \"x\", \"y\").AddLine(\"second\", [1, 2, 3], [1, 1, 2]).LogY()",
             "Chart.Heatmap(new double[,] { { 1, 2 }, { 3, 4 } }, [\"a\", \"b\"], [\"r1\", \"r2\"], \"heatmap\")",
             "Chart.Box(new Dictionary<string, IReadOnlyList<double>> { [\"g1\"] = [1, 2, 3, 9], [\"g2\"] = [2, 3, 4] }, \"box\", \"value\")",
             "Chart.Scatter([1, 2], [3, 4], \"scatter\", hover: [\"<b>p1</b>\", \"p2\"]).AddBar(\"bars\", [\"1\", \"2\"], [1, 2])",
             "Chart.Plotly(new { type = \"parcoords\", dimensions = new[] { new { label = \"a\", values = new[] { 1.0, 2.0 } }, new { label = \"b\", values = new[] { 3.0, 1.0 } } } }, new { title = new { text = \"parcoords\" } })",
-            "display(Chart.Histogram([1, 2, 2, 3, 3, 3], \"histogram\", bins: 3));\nTable.FromRows([\"k\"], [[\"<v>\"]])"));
+            "display(Chart.Histogram([1, 2, 2, 3, 3, 3], \"histogram\", bins: 3));\nTable.FromRows([\"k\"], [[\"<v>\"]])",
+        ],
+        (page, _) => page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "workbook-chart-kinds.png"), FullPage = true }));
+
+    [Fact]
+    public Task A_cell_returning_a_Plotly_NET_chart_draws_offline_without_errors()
+    {
+        var bin = Path.GetDirectoryName(TempNotebook.LibraryReference.Split('"')[1])!;
+        return RenderAndOpen("Plotly.NET", expectedFigures: 3,
+            [
+                $"{{LIB}}\n#r \"{Path.Combine(bin, "Plotly.NET.dll")}\"\n#r \"{Path.Combine(bin, "Plotly.NET.CSharp.dll")}\"\nusing Plotly.NET.CSharp;",
+                // Returned, displayed, and combined: each draws with the workbook's plotly.js.
+                "Chart.Point<double, double, string>(x: [1, 2, 3], y: [2, 4, 3], Name: \"points\").WithXAxisStyle<double, double, string>(TitleText: \"x from Plotly.NET\")",
+                "display(Chart.Column<double, string, string>(values: [3, 1, 2], Keys: new[] { \"a\", \"b\", \"c\" }));",
+                "Chart.Combine([Chart.Line<double, double, string>(x: [1, 2], y: [1, 2]), Chart.Bar<double, string, string>(values: [1, 2], Keys: new[] { \"x\", \"y\" })])",
+            ],
+            async (page, report) =>
+            {
+                // Plotly.NET's own formatter would load require.js and plotly.js 2.28 from CDNs; OpenReport fails on any request.
+                Assert.DoesNotContain("requirejs", File.ReadAllText(report));
+                Assert.True(await page.EvaluateAsync<int>("() => document.querySelectorAll('.wb-figure .scatterlayer .point, .wb-figure .bars .point').length") >= 8); // 3 points, 3 columns, 2 bars
+                Assert.Contains("x from Plotly.NET", await page.InnerTextAsync(".wb-figure"));
+                await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "workbook-plotly-net.png"), FullPage = true });
+            });
+    }
+
+    /// <summary>
+    /// Runs a notebook of <paramref name="cells"/> under a markdown title, renders its report, opens it, checks that
+    /// <paramref name="expectedFigures"/> figures drew with no console error or request, then runs <paramref name="check"/>.
+    /// </summary>
+    private static async Task RenderAndOpen(string title, int expectedFigures, string[] cells, Func<IPage, string, Task> check)
+    {
+        using var nb = new TempNotebook(string.Join("\n\n#!csharp\n\n", cells.Prepend($"#!markdown\n\n# {title}")));
         var run = await new Workbook.Notebooks.NotebookRunner().RunAsync(nb.Path);
         Assert.False(run.Failed, string.Join("\n", run.Errors));
         var report = Workbook.Notebooks.NotebookReport.Write(run, nb.Directory);
 
         await using var browser = await OpenBrowser();
-        var (page, problems) = await OpenReport(browser, report, expectedFigures: 6);
+        var (page, problems) = await OpenReport(browser, report, expectedFigures);
         Assert.Empty(problems);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "workbook-chart-kinds.png"), FullPage = true });
+        await check(page, report);
     }
 
     /// <summary>Debian's Chromium driven by Playwright (no `playwright install`: the system browser is the one tested).</summary>
