@@ -14,13 +14,24 @@ public sealed class AutoMLCli : ICliModule
     // pipeline (mlnet/: trainer, its hyperparameters and the featurizer, tuned on a catalogue folder).
     private static readonly AutoMLTasks Tasks = AutoMLTasks.Standard.With(SyntheticTrainable.Registration, MLNetClassifierTrainable.Registration);
 
-    private static readonly Option<string> StoreOption = new("--store") { Description = "Experiment store (SQLite); default data/experiments.db", DefaultValueFactory = _ => WorkbookPaths.Data("experiments.db") };
+    private static readonly Option<string> StoreOption = new("--store")
+    {
+        Description = "Experiment store: a SQLite file (default data/experiments.db) or a PostgreSQL connection string (\"Host=...;Username=...;Database=...\" or postgres://...), shared by every worker",
+        DefaultValueFactory = _ => WorkbookPaths.Data("experiments.db"),
+    };
+
+    private static readonly Option<double> HeartbeatOption = new("--heartbeat-timeout")
+    {
+        Description = "Seconds a running trial's worker may stay silent before another worker reclaims the trial",
+        DefaultValueFactory = _ => 60,
+    };
 
     public IEnumerable<Command> Commands()
     {
         var automl = new Command("automl", "Tune the classifier or the ranker; every trial is stored and a killed run resumes.");
         automl.Subcommands.Add(RunCommand());
         automl.Subcommands.Add(ResumeCommand());
+        automl.Subcommands.Add(WorkerCommand());
         automl.Subcommands.Add(ListCommand());
         automl.Subcommands.Add(ShowCommand());
         automl.Subcommands.Add(CompareCommand());
@@ -118,7 +129,7 @@ public sealed class AutoMLCli : ICliModule
         var data = new Option<string?>("--data") { Description = "classify, mlnet-classify: dataset folder (data.csv + label_info.csv); rank: product_scoring.csv" };
         var budget = new Option<double>("--budget") { Description = "Time budget in seconds", DefaultValueFactory = _ => 300 };
         var trials = new Option<int>("--trials") { Description = "Trial budget", DefaultValueFactory = _ => 1000 };
-        var tuner = new Option<string>("--tuner") { Description = "random | halving | cfo", DefaultValueFactory = _ => "cfo" };
+        var tuner = new Option<string>("--tuner") { Description = "random | halving | cfo | asha (asynchronous halving: for several workers)", DefaultValueFactory = _ => "cfo" };
         tuner.AcceptOnlyFromAmong(TunerFactory.Names);
         var experiment = new Option<string?>("--experiment") { Description = "Experiment name (default: task-tuner-seed-time)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the tuner (same seed, same trials)", DefaultValueFactory = _ => 42 };
@@ -127,7 +138,7 @@ public sealed class AutoMLCli : ICliModule
         var noRefit = new Option<bool>("--no-refit") { Description = "Skip refitting and saving the best configuration" };
         var options = new Option<string?>("--task-options") { Description = "Task options as JSON (e.g. synthetic: {\"SleepMs\":300})" };
         var cmd = new Command("run", "Run an AutoML experiment");
-        foreach (var o in new Option[] { task, data, budget, trials, tuner, experiment, seed, resume, model, noRefit, options, StoreOption }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, data, budget, trials, tuner, experiment, seed, resume, model, noRefit, options, StoreOption, HeartbeatOption }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             var t = p.GetValue(task)!;
@@ -140,7 +151,31 @@ public sealed class AutoMLCli : ICliModule
             if (store.Find(name) is not null && !p.GetValue(resume))
                 throw new ExperimentStoreException($"Experiment '{name}' already exists in {store.Path}; pass --resume to continue it or choose another --experiment.");
             var definition = AutoMLTasks.Define(name, trainable, dataPath, optionsJson, p.GetValue(tuner)!, p.GetValue(seed), p.GetValue(budget), p.GetValue(trials));
-            return Execute(store, trainable, definition, p.GetValue(noRefit), p.GetValue(model), ct);
+            return Execute(Engine(store, trainable, p), definition, p.GetValue(noRefit), p.GetValue(model), ct);
+        }));
+        return cmd;
+    }
+
+    private static AutoMLExperiment Engine(ExperimentStore store, ITrainable trainable, ParseResult p) =>
+        new(store, trainable) { HeartbeatTimeout = TimeSpan.FromSeconds(p.GetValue(HeartbeatOption)) };
+
+    private static Command WorkerCommand()
+    {
+        var name = new Argument<string>("experiment") { Description = "Experiment to join (created by `automl run`)" };
+        var cmd = new Command("worker", "Join an experiment as one more worker: take trials from the shared store until its budget or tuner runs out (no refit)");
+        cmd.Arguments.Add(name);
+        cmd.Options.Add(StoreOption);
+        cmd.Options.Add(HeartbeatOption);
+        cmd.SetAction((p, ct) => Guarded(() =>
+        {
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            var d = store.Get(p.GetValue(name)!).Definition;
+            var trainable = Tasks.Create(d.Task, d.DataPath, d.TaskOptions);
+            Console.WriteLine($"worker on {d.Name} ({store.Path}): task {d.Task}, tuner {d.Tuner}, seed {d.Seed}");
+            var summary = Engine(store, trainable, p).Join(d.Name, new Callback(x => { if (!x.Replayed) Console.WriteLine(PlainLine(x)); }), ct);
+            Console.WriteLine($"stopped: {summary.StopReason}; ran {summary.TrialsRun} trial(s); the experiment holds {summary.Trials.Count}; " +
+                              $"best {trainable.Objective} {F(summary.Best?.Objective)} (trial {summary.Best?.Number.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+            return 0;
         }));
         return cmd;
     }
@@ -154,7 +189,7 @@ public sealed class AutoMLCli : ICliModule
         var noRefit = new Option<bool>("--no-refit") { Description = "Skip refitting and saving the best configuration" };
         var cmd = new Command("resume", "Continue a stopped or killed experiment without repeating finished trials");
         cmd.Arguments.Add(name);
-        foreach (var o in new Option[] { budget, trials, model, noRefit, StoreOption }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { budget, trials, model, noRefit, StoreOption, HeartbeatOption }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             using var store = ExperimentStore.Open(p.GetValue(StoreOption));
@@ -164,7 +199,7 @@ public sealed class AutoMLCli : ICliModule
                 store.SetBudget(e.Id, p.GetValue(budget) ?? d.BudgetSeconds, p.GetValue(trials) ?? d.MaxTrials);
             var trainable = Tasks.Create(d.Task, d.DataPath, d.TaskOptions);
             if (!p.GetValue(noRefit)) ModelFiles.CheckOutputs(p.GetValue(model) ?? e.ModelPath ?? DefaultModelPath(d.Name), d.Name, d.DataPath, store.Path);
-            return Execute(store, trainable, store.Get(d.Name).Definition, p.GetValue(noRefit), p.GetValue(model) ?? e.ModelPath, ct);
+            return Execute(Engine(store, trainable, p), store.Get(d.Name).Definition, p.GetValue(noRefit), p.GetValue(model) ?? e.ModelPath, ct);
         }));
         return cmd;
     }
@@ -206,13 +241,13 @@ public sealed class AutoMLCli : ICliModule
             AnsiConsole.WriteLine($"{d.Name}: task {d.Task}, tuner {d.Tuner}, seed {d.Seed}, budget {d.BudgetSeconds:0} s / {d.MaxTrials} trials, " +
                                   $"data {d.DataHash[..12]}, code {d.CodeVersion[..Math.Min(12, d.CodeVersion.Length)]}, created {e.Created:u}");
             if (e.ModelPath is not null) AnsiConsole.WriteLine($"model: {e.ModelPath}");
-            var table = new Spectre.Console.Table().AddColumns("rank", "trial", "objective", "budget", "seconds", "params");
+            var table = new Spectre.Console.Table().AddColumns("rank", "trial", "objective", "budget", "seconds", "worker", "params");
             var rank = 0;
             foreach (var t in Leaderboard.Rank(trials).Take(p.GetValue(top)))
-                table.AddRow(I(++rank), I(t.Number), F(t.Objective), F(t.Budget), F(t.DurationSeconds), Markup.Escape(t.ParamsJson));
+                table.AddRow(I(++rank), I(t.Number), F(t.Objective), F(t.Budget), F(t.DurationSeconds), Markup.Escape(t.Worker ?? "-"), Markup.Escape(t.ParamsJson));
             AnsiConsole.Write(table);
             var other = trials.GroupBy(t => t.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
-            AnsiConsole.WriteLine($"trials: {string.Join(", ", other)}");
+            AnsiConsole.WriteLine($"trials: {string.Join(", ", other)}; workers: {trials.Select(t => t.Worker).Distinct().Count(w => w is not null)}");
             return 0;
         }));
         return cmd;
@@ -247,9 +282,9 @@ public sealed class AutoMLCli : ICliModule
         return cmd;
     }
 
-    private static int Execute(ExperimentStore store, ITrainable trainable, ExperimentDefinition definition, bool noRefit, string? modelPath, CancellationToken ct)
+    private static int Execute(AutoMLExperiment engine, ExperimentDefinition definition, bool noRefit, string? modelPath, CancellationToken ct)
     {
-        var engine = new AutoMLExperiment(store, trainable);
+        var (store, trainable) = (engine.Store, engine.Trainable);
         ExperimentSummary summary;
         var interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         if (interactive) summary = RunLive(engine, definition, trainable, ct);
