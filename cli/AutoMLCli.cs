@@ -47,8 +47,14 @@ public sealed class AutoMLCli : ICliModule
         var tuners = new Option<string>("--tuners") { Description = "Comma-separated tuners", DefaultValueFactory = _ => "random,halving,cfo" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
         var options = new Option<string?>("--task-options") { Description = "Task options as JSON" };
+        var workers = new Option<string?>("--workers")
+        {
+            Description = "Comma-separated worker counts (e.g. 1,2): each tuner and seed as `automl worker` processes on one store, the same wall time " +
+                          "per run (--budget); trials per minute against one worker, and asha's wall time to reach random's best (default tuners random,asha)",
+        };
+        var seeds = new Option<string?>("--seeds") { Description = "With --workers: comma-separated seeds (default: --seed)" };
         var cmd = new Command("automl", "Each tuner on the same time budget; tuned vs default on the test split; halving's time to reach random's best");
-        foreach (var o in new Option[] { task, data, budget, tuners, seed, options }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, data, budget, tuners, seed, options, workers, seeds }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             var t = p.GetValue(task)!;
@@ -56,6 +62,12 @@ public sealed class AutoMLCli : ICliModule
             var optionsJson = Tasks.NormaliseOptions(t, p.GetValue(options));
             var trainable = Tasks.Create(t, dataPath, optionsJson);
             var list = p.GetValue(tuners)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (p.GetValue(workers) is { } counts)
+            {
+                var tunerList = p.GetResult(tuners) is null or { Implicit: true } ? ["random", "asha"] : list;
+                var seedList = Ints(p.GetValue(seeds) ?? p.GetValue(seed).ToString(CultureInfo.InvariantCulture));
+                return WorkersBenchmark(trainable, dataPath, optionsJson, p.GetValue(budget), tunerList, seedList, Ints(counts), ct);
+            }
             Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {MachineLoad.Now()}");
             var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
                 Workbook.WorkbookPaths.Data("derived", "automl-bench.db"), Console.WriteLine, ct);
@@ -76,6 +88,43 @@ public sealed class AutoMLCli : ICliModule
         }));
         yield return cmd;
         yield return HalvingShapesBenchmark();
+    }
+
+    private static int[] Ints(string csv) =>
+        [.. csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture))];
+
+    private static int WorkersBenchmark(ITrainable trainable, string dataPath, string optionsJson, double budget, IReadOnlyList<string> tuners,
+        IReadOnlyList<int> seeds, IReadOnlyList<int> workers, CancellationToken ct)
+    {
+        Console.WriteLine($"bench automl --workers {string.Join(',', workers)}: task {trainable.Task}, data {dataPath}, {budget:0} s wall per run, " +
+                          $"tuners {string.Join(',', tuners)}, seeds {string.Join(',', seeds)}, {Environment.ProcessorCount} cores, load {MachineLoad.Now()}");
+        var rows = AutoMLWorkersBenchmark.Run(trainable, dataPath, optionsJson, budget, tuners, seeds, workers,
+            Workbook.WorkbookPaths.Data("derived", "automl-workers-bench.db"), StartSelf, Console.WriteLine, ct);
+        var table = new Spectre.Console.Table().AddColumns("seed", "tuner", "workers", "trials (full)", "wall s", "trial s", "trials/min", "vs 1 worker",
+            $"best valid {trainable.Objective}", "s to random's best", "vs random", "load");
+        foreach (var r in rows)
+        {
+            var one = rows.FirstOrDefault(x => x.Seed == r.Seed && x.Tuner == r.Tuner && x.Workers == 1);
+            var random = rows.FirstOrDefault(x => x.Seed == r.Seed && x.Tuner == "random" && x.Workers == r.Workers);
+            table.AddRow(I(r.Seed), r.Tuner, I(r.Workers), $"{I(r.Trials)} ({I(r.FullBudgetTrials)})", F1(r.WallSeconds), F1(r.TrialSeconds),
+                F1(r.TrialsPerMinute), one is { TrialsPerMinute: > 0 } ? (r.TrialsPerMinute / one.TrialsPerMinute).ToString("0.00x", CultureInfo.InvariantCulture) : "-",
+                F(r.BestValidation), F1(r.SecondsToReachRandomBest),
+                random?.RandomSecondsToItsBest is > 0 and var rt && r.SecondsToReachRandomBest is { } s ? F(s / rt) : "-", r.Load);
+        }
+        AnsiConsole.Write(table);
+        Console.WriteLine("trials/min: completed trials over the wall time from the first trial's start to the last one's end (target: 2 workers >= 1.7x one); " +
+                          "vs random: wall time to reach random search's best over random's own, same seed and workers (target < 0.5 on 3 of 4 seeds)");
+        Console.WriteLine($"load at end: {MachineLoad.Now()}");
+        return 0;
+    }
+
+    /// <summary>This CLI as a child process (a worker), whether it runs as an apphost or under <c>dotnet</c>.</summary>
+    private static System.Diagnostics.Process StartSelf(IReadOnlyList<string> args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") psi.ArgumentList.Add(typeof(AutoMLCli).Assembly.Location);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return System.Diagnostics.Process.Start(psi)!;
     }
 
     private static Command HalvingShapesBenchmark()
