@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Workbook.AutoML;
 using Workbook.Tests.Infrastructure;
-using Workbook.Tests.SearchLogs;
 
 namespace Workbook.Tests.AutoML;
 
@@ -12,14 +11,10 @@ namespace Workbook.Tests.AutoML;
 /// </summary>
 public sealed class WorkerKillTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("automl-workers-kill-").FullName;
-    private PostgresSchema? _schema;
+    private readonly TestStores _stores = new();
+    private string Dir => _stores.Dir;
 
-    public void Dispose()
-    {
-        _schema?.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _stores.Dispose();
 
     private const int Trials = 24;
     private const string Options = """{"SleepMs":500}""";
@@ -29,7 +24,7 @@ public sealed class WorkerKillTests : IDisposable
     [InlineData("postgres")]
     public void Three_worker_processes_one_killed_mid_trial_every_trial_once_the_killed_one_reclaimed(string backend)
     {
-        var store = backend == "postgres" ? (_schema = new PostgresSchema()).ConnectionString : Path.Combine(_dir, "experiments.db");
+        var store = _stores.Store(backend);
         string[] common = ["--store", store, "--heartbeat-timeout", "5"];
         var processes = new List<Process>
         {
@@ -82,7 +77,7 @@ public sealed class WorkerKillTests : IDisposable
 
             // Random search's trial n is its n-th draw whoever ran it: the trials of one uninterrupted worker.
             var t0 = new SyntheticTrainable(SyntheticTrainable.ParseOptions(Options) with { SleepMs = 0 });
-            using (var reference = ExperimentStore.Open(Path.Combine(_dir, "reference.db")))
+            using (var reference = ExperimentStore.Open(Path.Combine(Dir, "reference.db")))
             {
                 var whole = new AutoMLExperiment(reference, t0).Run(AutoMLTasks.Define("ref", t0, "(none)", "{}", "random", 5, 600, Trials));
                 Assert.Equal(whole.Trials.Select(t => t.ParamsJson), all.Select(t => t.ParamsJson));

@@ -2,7 +2,6 @@ using Npgsql;
 using Workbook.AutoML;
 using Workbook.AutoML.Tuners;
 using Workbook.Tests.Infrastructure;
-using Workbook.Tests.SearchLogs;
 
 namespace Workbook.Tests.AutoML;
 
@@ -12,18 +11,12 @@ namespace Workbook.Tests.AutoML;
 /// </summary>
 public sealed class WorkerTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("automl-workers-").FullName;
-    private PostgresSchema? _schema;
+    private readonly TestStores _stores = new();
+    private string Dir => _stores.Dir;
 
-    public void Dispose()
-    {
-        _schema?.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _stores.Dispose();
 
-    private string Store(string backend) => backend == "postgres"
-        ? (_schema ??= new PostgresSchema()).ConnectionString
-        : Path.Combine(_dir, "experiments.db");
+    private string Store(string backend) => _stores.Store(backend);
 
     private static ExperimentDefinition Define(ITrainable t, string tuner, int trials, string name = "shared", int seed = 3) =>
         AutoMLTasks.Define(name, t, "(none)", "{}", tuner, seed, 600, trials);
@@ -69,7 +62,7 @@ public sealed class WorkerTests : IDisposable
         if (tuner == "random")
         {
             // Random search's trial n is its n-th draw whoever runs it: the same trials as one worker would run.
-            var reference = new AutoMLExperiment(ExperimentStore.Open(Path.Combine(_dir, "one.db")), t).Run(Define(t, tuner, 40));
+            var reference = new AutoMLExperiment(ExperimentStore.Open(Path.Combine(Dir, "one.db")), t).Run(Define(t, tuner, 40));
             Assert.Equal(reference.Trials.Select(x => x.ParamsJson), trials.Select(x => x.ParamsJson));
         }
         else
@@ -132,7 +125,7 @@ public sealed class WorkerTests : IDisposable
         Assert.Equal(2, summary.Trials[1].Attempts);
         Assert.NotEqual("elsewhere/4242/1", summary.Trials[1].Worker);
         // One worker, same seed: the trials of an uninterrupted run.
-        using var other = ExperimentStore.Open(Path.Combine(_dir, "reference.db"));
+        using var other = ExperimentStore.Open(Path.Combine(Dir, "reference.db"));
         Assert.Equal(new AutoMLExperiment(other, t).Run(Define(t, "cfo", 4)).Trials.Select(x => x.ParamsJson), summary.Trials.Select(x => x.ParamsJson));
     }
 
@@ -183,7 +176,7 @@ public sealed class WorkerTests : IDisposable
         }
         var e = Assert.Throws<ExperimentStoreException>(() => ExperimentStore.Open(store));
         Assert.Contains("not a workbook experiment store", e.Message);
-        Assert.Contains($"postgres://postgres@127.0.0.1:5432/workbook_test (schema {_schema!.Name})", e.Message);
+        Assert.Contains($"postgres://postgres@127.0.0.1:5432/workbook_test (schema {_stores.SchemaName})", e.Message);
         Assert.DoesNotContain("Password", e.Message);
         // A stamp that is someone else's, or newer than this code, is refused too.
         using (var db = new NpgsqlConnection(store))

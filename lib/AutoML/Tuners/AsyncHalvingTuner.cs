@@ -15,8 +15,7 @@ internal sealed class AsyncHalvingTuner : ITuner
 {
     private readonly SearchSpace _space;
     private readonly Random _random;
-    private readonly int _eta;
-    private readonly int _rungs;
+    private readonly HalvingRungs _rungs;
     private readonly ParameterSet _start;
     private readonly double? _changeProbability;
     private readonly List<ParameterSet> _samples = [];
@@ -25,12 +24,9 @@ internal sealed class AsyncHalvingTuner : ITuner
 
     public AsyncHalvingTuner(SearchSpace space, int seed, int eta = 3, int rungs = 4, ParameterSet? start = null, double? changeProbability = null)
     {
-        if (eta < 2) throw new ArgumentException("eta must be at least 2.");
-        if (rungs < 1) throw new ArgumentException("rungs must be at least 1.");
+        _rungs = new HalvingRungs(eta, rungs);
         _space = space;
         _random = new Random(seed);
-        _eta = eta;
-        _rungs = rungs;
         _start = start ?? space.Initial();
         _changeProbability = changeProbability;
     }
@@ -38,15 +34,7 @@ internal sealed class AsyncHalvingTuner : ITuner
     public string Name => "asha";
 
     /// <summary>Budget fraction of rung <paramref name="rung"/> (0 = cheapest).</summary>
-    public double BudgetOf(int rung) => Math.Pow(_eta, rung - (_rungs - 1));
-
-    /// <summary>The rung a trial's budget belongs to; -1 when it is none of this tuner's.</summary>
-    private int RungOf(double budget)
-    {
-        for (var r = 0; r < _rungs; r++)
-            if (Math.Abs(budget - BudgetOf(r)) <= 1e-9 * BudgetOf(r)) return r;
-        return -1;
-    }
+    public double BudgetOf(int rung) => _rungs.BudgetOf(rung);
 
     public TrialRequest? Ask() => Next(_told);
 
@@ -57,20 +45,20 @@ internal sealed class AsyncHalvingTuner : ITuner
     /// <summary>The next trial given every trial so far (completed, failed, running or killed).</summary>
     public TrialRequest Next(IReadOnlyList<TrialRecord> trials)
     {
-        var byRung = new List<TrialRecord>[_rungs];
-        for (var r = 0; r < _rungs; r++) byRung[r] = [];
+        var byRung = new List<TrialRecord>[_rungs.Count];
+        for (var r = 0; r < _rungs.Count; r++) byRung[r] = [];
         foreach (var t in trials)
-            if (RungOf(t.Budget) is var r and >= 0) byRung[r].Add(t);
+            if (_rungs.RungOf(t.Budget) is var r and >= 0) byRung[r].Add(t);
 
         // Highest rung first: finishing good configurations beats starting new ones.
-        for (var k = _rungs - 2; k >= 0; k--)
+        for (var k = _rungs.Count - 2; k >= 0; k--)
         {
             var results = byRung[k].Where(t => t.Status is TrialStatus.Completed or TrialStatus.Failed)
                 .OrderByDescending(t => t.Status == TrialStatus.Completed ? t.Objective ?? double.NegativeInfinity : double.NegativeInfinity)
                 .ThenBy(t => t.Number).ToList();
             var above = byRung[k + 1].Select(t => t.ParamsJson).ToHashSet(StringComparer.Ordinal);
             // Ties go to the earlier trial, so every worker (and a resume) makes the same choice.
-            var promote = results.Take(results.Count / _eta)
+            var promote = results.Take(results.Count / _rungs.Eta)
                 .FirstOrDefault(t => t.Status == TrialStatus.Completed && !above.Contains(t.ParamsJson));
             if (promote is not null) return new TrialRequest(_space.Parse(promote.ParamsJson), BudgetOf(k + 1));
         }
