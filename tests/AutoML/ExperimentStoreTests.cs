@@ -196,13 +196,14 @@ public sealed class ExperimentStoreTests : IDisposable
                                   $"worker = '{Environment.MachineName}/{holder.Id}/1', heartbeat = '{DateTimeOffset.UtcNow:O}' WHERE number = 2";
                 cmd.ExecuteNonQuery();
             }
-            var killer = Task.Run(async () =>
+            var killer = new Thread(() =>
             {
-                await Task.Delay(1000);
+                Thread.Sleep(1000);
                 holder.Kill();
             });
+            killer.Start();
             var summary = new AutoMLExperiment(store, t).Run(Define(t, trials: 4));
-            killer.Wait();
+            killer.Join();
             Assert.Equal([1, 2, 3, 4], summary.Trials.Select(x => x.Number));
             Assert.All(summary.Trials, x => Assert.Equal(TrialStatus.Completed, x.Status));
             var rerun = summary.Trials[1];
