@@ -14,13 +14,24 @@ public sealed class AutoMLCli : ICliModule
     // pipeline (mlnet/: trainer, its hyperparameters and the featurizer, tuned on a catalogue folder).
     private static readonly AutoMLTasks Tasks = AutoMLTasks.Standard.With(SyntheticTrainable.Registration, MLNetClassifierTrainable.Registration);
 
-    private static readonly Option<string> StoreOption = new("--store") { Description = "Experiment store (SQLite); default data/experiments.db", DefaultValueFactory = _ => WorkbookPaths.Data("experiments.db") };
+    private static readonly Option<string> StoreOption = new("--store")
+    {
+        Description = "Experiment store: a SQLite file (default data/experiments.db) or a PostgreSQL connection string (\"Host=...;Username=...;Database=...\" or postgres://...), shared by every worker",
+        DefaultValueFactory = _ => WorkbookPaths.Data("experiments.db"),
+    };
+
+    private static readonly Option<double> HeartbeatOption = new("--heartbeat-timeout")
+    {
+        Description = "Seconds a running trial's worker may stay silent before another worker reclaims the trial",
+        DefaultValueFactory = _ => 60,
+    };
 
     public IEnumerable<Command> Commands()
     {
         var automl = new Command("automl", "Tune the classifier or the ranker; every trial is stored and a killed run resumes.");
         automl.Subcommands.Add(RunCommand());
         automl.Subcommands.Add(ResumeCommand());
+        automl.Subcommands.Add(WorkerCommand());
         automl.Subcommands.Add(ListCommand());
         automl.Subcommands.Add(ShowCommand());
         automl.Subcommands.Add(CompareCommand());
@@ -36,8 +47,14 @@ public sealed class AutoMLCli : ICliModule
         var tuners = new Option<string>("--tuners") { Description = "Comma-separated tuners", DefaultValueFactory = _ => "random,halving,cfo" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
         var options = new Option<string?>("--task-options") { Description = "Task options as JSON" };
+        var workers = new Option<string?>("--workers")
+        {
+            Description = "Comma-separated worker counts (e.g. 1,2): each tuner and seed as `automl worker` processes on one store, the same wall time " +
+                          "per run (--budget); trials per minute against one worker, and asha's wall time to reach random's best (default tuners random,asha)",
+        };
+        var seeds = new Option<string?>("--seeds") { Description = "With --workers: comma-separated seeds (default: --seed)" };
         var cmd = new Command("automl", "Each tuner on the same time budget; tuned vs default on the test split; halving's time to reach random's best");
-        foreach (var o in new Option[] { task, data, budget, tuners, seed, options }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, data, budget, tuners, seed, options, workers, seeds }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             var t = p.GetValue(task)!;
@@ -45,6 +62,12 @@ public sealed class AutoMLCli : ICliModule
             var optionsJson = Tasks.NormaliseOptions(t, p.GetValue(options));
             var trainable = Tasks.Create(t, dataPath, optionsJson);
             var list = p.GetValue(tuners)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (p.GetValue(workers) is { } counts)
+            {
+                var tunerList = p.GetResult(tuners) is null or { Implicit: true } ? ["random", "asha"] : list;
+                var seedList = Ints(p.GetValue(seeds) ?? p.GetValue(seed).ToString(CultureInfo.InvariantCulture));
+                return WorkersBenchmark(trainable, dataPath, optionsJson, p.GetValue(budget), tunerList, seedList, Ints(counts), ct);
+            }
             Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {MachineLoad.Now()}");
             var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
                 Workbook.WorkbookPaths.Data("derived", "automl-bench.db"), Console.WriteLine, ct);
@@ -65,6 +88,43 @@ public sealed class AutoMLCli : ICliModule
         }));
         yield return cmd;
         yield return HalvingShapesBenchmark();
+    }
+
+    private static int[] Ints(string csv) =>
+        [.. csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture))];
+
+    private static int WorkersBenchmark(ITrainable trainable, string dataPath, string optionsJson, double budget, IReadOnlyList<string> tuners,
+        IReadOnlyList<int> seeds, IReadOnlyList<int> workers, CancellationToken ct)
+    {
+        Console.WriteLine($"bench automl --workers {string.Join(',', workers)}: task {trainable.Task}, data {dataPath}, {budget:0} s wall per run, " +
+                          $"tuners {string.Join(',', tuners)}, seeds {string.Join(',', seeds)}, {Environment.ProcessorCount} cores, load {MachineLoad.Now()}");
+        var rows = AutoMLWorkersBenchmark.Run(trainable, dataPath, optionsJson, budget, tuners, seeds, workers,
+            Workbook.WorkbookPaths.Data("derived", "automl-workers-bench.db"), StartSelf, Console.WriteLine, ct);
+        var table = new Spectre.Console.Table().AddColumns("seed", "tuner", "workers", "trials (full)", "wall s", "trial s", "trials/min", "vs 1 worker",
+            $"best valid {trainable.Objective}", "s to random's best", "vs random", "load");
+        foreach (var r in rows)
+        {
+            var one = rows.FirstOrDefault(x => x.Seed == r.Seed && x.Tuner == r.Tuner && x.Workers == 1);
+            var random = rows.FirstOrDefault(x => x.Seed == r.Seed && x.Tuner == "random" && x.Workers == r.Workers);
+            table.AddRow(I(r.Seed), r.Tuner, I(r.Workers), $"{I(r.Trials)} ({I(r.FullBudgetTrials)})", F1(r.WallSeconds), F1(r.TrialSeconds),
+                F1(r.TrialsPerMinute), one is { TrialsPerMinute: > 0 } ? (r.TrialsPerMinute / one.TrialsPerMinute).ToString("0.00x", CultureInfo.InvariantCulture) : "-",
+                F(r.BestValidation), F1(r.SecondsToReachRandomBest),
+                random?.RandomSecondsToItsBest is > 0 and var rt && r.SecondsToReachRandomBest is { } s ? F(s / rt) : "-", r.Load);
+        }
+        AnsiConsole.Write(table);
+        Console.WriteLine("trials/min: completed trials over the wall time from the first trial's start to the last one's end (target: 2 workers >= 1.7x one); " +
+                          "vs random: wall time to reach random search's best over random's own, same seed and workers (target < 0.5 on 3 of 4 seeds)");
+        Console.WriteLine($"load at end: {MachineLoad.Now()}");
+        return 0;
+    }
+
+    /// <summary>This CLI as a child process (a worker), whether it runs as an apphost or under <c>dotnet</c>.</summary>
+    private static System.Diagnostics.Process StartSelf(IReadOnlyList<string> args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") psi.ArgumentList.Add(typeof(AutoMLCli).Assembly.Location);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return System.Diagnostics.Process.Start(psi)!;
     }
 
     private static Command HalvingShapesBenchmark()
@@ -118,7 +178,7 @@ public sealed class AutoMLCli : ICliModule
         var data = new Option<string?>("--data") { Description = "classify, mlnet-classify: dataset folder (data.csv + label_info.csv); rank: product_scoring.csv" };
         var budget = new Option<double>("--budget") { Description = "Time budget in seconds", DefaultValueFactory = _ => 300 };
         var trials = new Option<int>("--trials") { Description = "Trial budget", DefaultValueFactory = _ => 1000 };
-        var tuner = new Option<string>("--tuner") { Description = "random | halving | cfo", DefaultValueFactory = _ => "cfo" };
+        var tuner = new Option<string>("--tuner") { Description = "random | halving | cfo | asha (asynchronous halving: for several workers)", DefaultValueFactory = _ => "cfo" };
         tuner.AcceptOnlyFromAmong(TunerFactory.Names);
         var experiment = new Option<string?>("--experiment") { Description = "Experiment name (default: task-tuner-seed-time)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the tuner (same seed, same trials)", DefaultValueFactory = _ => 42 };
@@ -127,7 +187,7 @@ public sealed class AutoMLCli : ICliModule
         var noRefit = new Option<bool>("--no-refit") { Description = "Skip refitting and saving the best configuration" };
         var options = new Option<string?>("--task-options") { Description = "Task options as JSON (e.g. synthetic: {\"SleepMs\":300})" };
         var cmd = new Command("run", "Run an AutoML experiment");
-        foreach (var o in new Option[] { task, data, budget, trials, tuner, experiment, seed, resume, model, noRefit, options, StoreOption }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, data, budget, trials, tuner, experiment, seed, resume, model, noRefit, options, StoreOption, HeartbeatOption }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             var t = p.GetValue(task)!;
@@ -140,7 +200,31 @@ public sealed class AutoMLCli : ICliModule
             if (store.Find(name) is not null && !p.GetValue(resume))
                 throw new ExperimentStoreException($"Experiment '{name}' already exists in {store.Path}; pass --resume to continue it or choose another --experiment.");
             var definition = AutoMLTasks.Define(name, trainable, dataPath, optionsJson, p.GetValue(tuner)!, p.GetValue(seed), p.GetValue(budget), p.GetValue(trials));
-            return Execute(store, trainable, definition, p.GetValue(noRefit), p.GetValue(model), ct);
+            return Execute(Engine(store, trainable, p), definition, p.GetValue(noRefit), p.GetValue(model), ct);
+        }));
+        return cmd;
+    }
+
+    private static AutoMLExperiment Engine(ExperimentStore store, ITrainable trainable, ParseResult p) =>
+        new(store, trainable) { HeartbeatTimeout = TimeSpan.FromSeconds(p.GetValue(HeartbeatOption)) };
+
+    private static Command WorkerCommand()
+    {
+        var name = new Argument<string>("experiment") { Description = "Experiment to join (created by `automl run`)" };
+        var cmd = new Command("worker", "Join an experiment as one more worker: take trials from the shared store until its budget or tuner runs out (no refit)");
+        cmd.Arguments.Add(name);
+        cmd.Options.Add(StoreOption);
+        cmd.Options.Add(HeartbeatOption);
+        cmd.SetAction((p, ct) => Guarded(() =>
+        {
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            var d = store.Get(p.GetValue(name)!).Definition;
+            var trainable = Tasks.Create(d.Task, d.DataPath, d.TaskOptions);
+            Console.WriteLine($"worker on {d.Name} ({store.Path}): task {d.Task}, tuner {d.Tuner}, seed {d.Seed}");
+            var summary = Engine(store, trainable, p).Join(d.Name, new Callback(x => { if (!x.Replayed) Console.WriteLine(PlainLine(x)); }), ct);
+            Console.WriteLine($"stopped: {summary.StopReason}; ran {summary.TrialsRun} trial(s); the experiment holds {summary.Trials.Count}; " +
+                              $"best {trainable.Objective} {F(summary.Best?.Objective)} (trial {summary.Best?.Number.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+            return 0;
         }));
         return cmd;
     }
@@ -154,7 +238,7 @@ public sealed class AutoMLCli : ICliModule
         var noRefit = new Option<bool>("--no-refit") { Description = "Skip refitting and saving the best configuration" };
         var cmd = new Command("resume", "Continue a stopped or killed experiment without repeating finished trials");
         cmd.Arguments.Add(name);
-        foreach (var o in new Option[] { budget, trials, model, noRefit, StoreOption }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { budget, trials, model, noRefit, StoreOption, HeartbeatOption }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             using var store = ExperimentStore.Open(p.GetValue(StoreOption));
@@ -164,7 +248,7 @@ public sealed class AutoMLCli : ICliModule
                 store.SetBudget(e.Id, p.GetValue(budget) ?? d.BudgetSeconds, p.GetValue(trials) ?? d.MaxTrials);
             var trainable = Tasks.Create(d.Task, d.DataPath, d.TaskOptions);
             if (!p.GetValue(noRefit)) ModelFiles.CheckOutputs(p.GetValue(model) ?? e.ModelPath ?? DefaultModelPath(d.Name), d.Name, d.DataPath, store.Path);
-            return Execute(store, trainable, store.Get(d.Name).Definition, p.GetValue(noRefit), p.GetValue(model) ?? e.ModelPath, ct);
+            return Execute(Engine(store, trainable, p), store.Get(d.Name).Definition, p.GetValue(noRefit), p.GetValue(model) ?? e.ModelPath, ct);
         }));
         return cmd;
     }
@@ -206,13 +290,13 @@ public sealed class AutoMLCli : ICliModule
             AnsiConsole.WriteLine($"{d.Name}: task {d.Task}, tuner {d.Tuner}, seed {d.Seed}, budget {d.BudgetSeconds:0} s / {d.MaxTrials} trials, " +
                                   $"data {d.DataHash[..12]}, code {d.CodeVersion[..Math.Min(12, d.CodeVersion.Length)]}, created {e.Created:u}");
             if (e.ModelPath is not null) AnsiConsole.WriteLine($"model: {e.ModelPath}");
-            var table = new Spectre.Console.Table().AddColumns("rank", "trial", "objective", "budget", "seconds", "params");
+            var table = new Spectre.Console.Table().AddColumns("rank", "trial", "objective", "budget", "seconds", "worker", "params");
             var rank = 0;
             foreach (var t in Leaderboard.Rank(trials).Take(p.GetValue(top)))
-                table.AddRow(I(++rank), I(t.Number), F(t.Objective), F(t.Budget), F(t.DurationSeconds), Markup.Escape(t.ParamsJson));
+                table.AddRow(I(++rank), I(t.Number), F(t.Objective), F(t.Budget), F(t.DurationSeconds), Markup.Escape(t.Worker ?? "-"), Markup.Escape(t.ParamsJson));
             AnsiConsole.Write(table);
             var other = trials.GroupBy(t => t.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
-            AnsiConsole.WriteLine($"trials: {string.Join(", ", other)}");
+            AnsiConsole.WriteLine($"trials: {string.Join(", ", other)}; workers: {trials.Select(t => t.Worker).Distinct().Count(w => w is not null)}");
             return 0;
         }));
         return cmd;
@@ -247,9 +331,9 @@ public sealed class AutoMLCli : ICliModule
         return cmd;
     }
 
-    private static int Execute(ExperimentStore store, ITrainable trainable, ExperimentDefinition definition, bool noRefit, string? modelPath, CancellationToken ct)
+    private static int Execute(AutoMLExperiment engine, ExperimentDefinition definition, bool noRefit, string? modelPath, CancellationToken ct)
     {
-        var engine = new AutoMLExperiment(store, trainable);
+        var (store, trainable) = (engine.Store, engine.Trainable);
         ExperimentSummary summary;
         var interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         if (interactive) summary = RunLive(engine, definition, trainable, ct);

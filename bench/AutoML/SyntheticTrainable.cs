@@ -5,8 +5,13 @@ using Workbook.Reports;
 
 namespace Workbook.AutoML;
 
-/// <summary>Knobs of the synthetic task: how long a full-budget trial sleeps, the noise level, and a region that crashes.</summary>
-public sealed record SyntheticOptions(double SleepMs = 0, double Noise = 0.01, double? FailAbove = null);
+/// <summary>
+/// Knobs of the synthetic task: how long a full-budget trial sleeps, the noise level, a region that crashes, and how
+/// long a full-budget trial keeps one core busy (<c>SpinMs</c>: a CPU-bound trial, for measuring workers; left out of
+/// the stored options when 0, so older experiments keep their data hash).
+/// </summary>
+public sealed record SyntheticOptions(double SleepMs = 0, double Noise = 0.01, double? FailAbove = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] double SpinMs = 0);
 
 /// <summary>
 /// A cheap objective with a known optimum (a noisy quadratic over a float, a log-scale float, an integer, a choice
@@ -49,11 +54,26 @@ public sealed class SyntheticTrainable(SyntheticOptions? options = null) : ITrai
         if (_options.SleepMs > 0 && cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(_options.SleepMs * budget)))
             cancellation.ThrowIfCancellationRequested();
         cancellation.ThrowIfCancellationRequested();
+        Spin(TimeSpan.FromMilliseconds(_options.SpinMs * budget), cancellation);
         if (_options.FailAbove is { } limit && parameters.GetDouble("x") > limit)
             throw new InvalidOperationException($"synthetic failure: x = {parameters.GetDouble("x"):G3} > {limit}");
         var truth = Truth(parameters);
         var noise = _options.Noise * Gaussian(parameters.Json + "@" + budget.ToString("R", System.Globalization.CultureInfo.InvariantCulture)) / Math.Sqrt(budget);
         return new TrialMetrics(truth + noise, new Dictionary<string, double> { ["truth"] = truth });
+    }
+
+    /// <summary>Keeps this thread's core busy for <paramref name="cpuTime"/> of its own CPU time (not wall time: a loaded machine makes it slower, as it would a real trial).</summary>
+    private static void Spin(TimeSpan cpuTime, CancellationToken cancellation)
+    {
+        if (cpuTime <= TimeSpan.Zero) return;
+        var cpu = CpuStopwatch.StartNew();
+        var x = 1.0;
+        while (cpu.Elapsed < cpuTime)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            for (var i = 0; i < 100_000; i++) x = Math.Sqrt(x + i);
+        }
+        GC.KeepAlive(x);
     }
 
     /// <summary>The noise-free objective: what a perfect measurement of the configuration would give.</summary>

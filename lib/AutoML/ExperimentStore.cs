@@ -1,42 +1,66 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using Workbook.SearchLogs;
 
 namespace Workbook.AutoML;
 
 /// <summary>
-/// The SQLite experiment store (default <c>data/experiments.db</c>): experiments and their trials, written as they
-/// happen, each trial on start and on finish in its own transaction, so a killed process leaves at most one trial
-/// marked <c>running</c>. The file is stamped with <c>PRAGMA application_id</c> and <c>user_version</c>; anything
-/// else (another application's database, a newer schema, a file that is not SQLite) is refused with a clear error.
+/// The experiment store: a SQLite file (default <c>data/experiments.db</c>) or a PostgreSQL database (an Npgsql
+/// connection string or <c>postgres://</c> URI, as the search-log pipeline takes them). Experiments and their trials
+/// are written as they happen, each trial on hand-out and on finish in its own transaction, so a killed worker leaves
+/// at most its one trial marked <c>running</c>. Several workers share one experiment: <see cref="HandOut"/> decides
+/// the next trial under the experiment's lock (SQLite: a <c>BEGIN IMMEDIATE</c> write transaction; PostgreSQL: the
+/// experiment's row <c>SELECT ... FOR UPDATE</c>), and every trial records its worker and heartbeat.
+/// A SQLite file is stamped with <c>PRAGMA application_id</c> and <c>user_version</c>, a PostgreSQL schema with a
+/// <c>workbook_store</c> table; anything else (another application's database, a newer schema, a file that is not
+/// SQLite) is refused with a clear error naming the store.
 /// </summary>
 public sealed class ExperimentStore : IDisposable
 {
     /// <summary>"WBAM" (Workbook AutoML) as a big-endian int.</summary>
     public const int ApplicationId = 0x5742414D;
-    public const int SchemaVersion = 1;
 
-    private readonly SqliteConnection _db;
+    /// <summary>2: trials record their worker and heartbeat (a version-1 file is upgraded when opened).</summary>
+    public const int SchemaVersion = 2;
+
+    private readonly DbConnection _db;
+    private readonly bool _postgres;
+    // One connection per store object; the worker's heartbeat thread shares it with the trial loop.
+    private readonly Lock _gate = new();
+
+    /// <summary>The SQLite file's full path, or the PostgreSQL database as <c>postgres://user@host:port/db</c> (no password).</summary>
     public string Path { get; }
 
-    private ExperimentStore(string path, SqliteConnection db)
+    private ExperimentStore(string path, DbConnection db, bool postgres)
     {
         Path = path;
         _db = db;
+        _postgres = postgres;
     }
 
     /// <summary>A new, empty store at <paramref name="path"/>, replacing any earlier one (for reports that rerun from scratch).</summary>
     public static ExperimentStore OpenFresh(string path)
     {
+        if (SearchLogDatabase.BackendOf(path) == DatabaseBackend.Postgres)
+            throw new ExperimentStoreException($"{SearchLogDatabase.Describe(path)}: a fresh store is a SQLite file; drop a PostgreSQL store's tables yourself.");
         foreach (var f in new[] { path, path + "-wal", path + "-shm" })
             if (File.Exists(f)) File.Delete(f);
         return Open(path);
     }
 
-    public static ExperimentStore Open(string path) => Open(path, TimeSpan.FromMinutes(1));
+    /// <summary>Opens (creating when new) the store at a SQLite path or a PostgreSQL connection string.</summary>
+    public static ExperimentStore Open(string pathOrConnectionString) => Open(pathOrConnectionString, TimeSpan.FromMinutes(1));
 
-    /// <param name="busyTimeout">How long a writer waits for another process's write lock (tests shorten it).</param>
-    internal static ExperimentStore Open(string path, TimeSpan busyTimeout)
+    /// <param name="busyTimeout">How long a SQLite writer waits for another process's write lock (tests shorten it).</param>
+    internal static ExperimentStore Open(string pathOrConnectionString, TimeSpan busyTimeout) =>
+        SearchLogDatabase.BackendOf(pathOrConnectionString) == DatabaseBackend.Postgres
+            ? OpenPostgres(pathOrConnectionString)
+            : OpenSqlite(pathOrConnectionString, busyTimeout);
+
+    private static ExperimentStore OpenSqlite(string path, TimeSpan busyTimeout)
     {
         path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
@@ -44,8 +68,8 @@ public sealed class ExperimentStore : IDisposable
         try
         {
             db.Open();
-            var store = new ExperimentStore(path, db);
-            store.Initialise(busyTimeout);
+            var store = new ExperimentStore(path, db, postgres: false);
+            store.InitialiseSqlite(busyTimeout);
             return store;
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED: healthy, just held
@@ -66,19 +90,47 @@ public sealed class ExperimentStore : IDisposable
         }
     }
 
-    private void Initialise(TimeSpan busyTimeout)
+    private static ExperimentStore OpenPostgres(string connectionString)
     {
-        // Several runs share a store (different experiments, or `automl list` beside a run): a writer waits its turn.
+        string described;
+        try { described = SearchLogDatabase.Describe(connectionString); }
+        catch (ArgumentException e) { throw new ExperimentStoreException($"--store '{connectionString}' is not a usable PostgreSQL connection string ({e.Message}).", e); }
+        DbConnection? db = null;
+        try
+        {
+            db = SearchLogDatabase.Open(connectionString);
+            var store = new ExperimentStore(described, db, postgres: true);
+            store.InitialisePostgres();
+            return store;
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            db?.Dispose();
+            throw new ExperimentStoreException($"{described} is not a readable experiment store ({e.Message}).", e);
+        }
+        catch
+        {
+            db?.Dispose();
+            throw;
+        }
+    }
+
+    private void InitialiseSqlite(TimeSpan busyTimeout)
+    {
+        // Several runs share a store (different experiments, workers of one, or `automl list` beside a run): a writer waits its turn.
         Execute($"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}");
         // Two processes may open the same new, empty file at once. The check and the creation are one write
         // transaction, so the second waits for the first and then finds a store, instead of creating the tables
         // again and calling a healthy store unreadable. Reading the header is also what surfaces "file is not a
-        // database" for a corrupt file.
-        using (var tx = _db.BeginTransaction(deferred: false))
+        // database" for a corrupt file. A version-1 store gains the worker columns in the same transaction.
+        using (var tx = BeginWrite())
         {
-            var blank = Scalar<long>("PRAGMA application_id", tx) == 0 && Scalar<long>("PRAGMA user_version", tx) == 0
-                        && Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table'", tx) == 0;
+            var appId0 = Scalar<long>("PRAGMA application_id", tx);
+            var version0 = Scalar<long>("PRAGMA user_version", tx);
+            var blank = appId0 == 0 && version0 == 0 && Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table'", tx) == 0;
             if (blank) CreateSchema(tx);
+            else if (appId0 == ApplicationId && version0 == 1)
+                Execute($"ALTER TABLE trials ADD COLUMN worker TEXT; ALTER TABLE trials ADD COLUMN heartbeat TEXT; PRAGMA user_version = {SchemaVersion};", tx);
             tx.Commit();
         }
         var appId = Scalar<long>("PRAGMA application_id");
@@ -86,21 +138,66 @@ public sealed class ExperimentStore : IDisposable
         if (appId != ApplicationId)
             throw new ExperimentStoreException($"{Path} is not a workbook experiment store (application_id 0x{appId:X8}, expected 0x{ApplicationId:X8}); " +
                                                "it belongs to another application.");
-        if (version > SchemaVersion)
-            throw new ExperimentStoreException($"{Path} has schema version {version}, newer than this code's {SchemaVersion}. Update the workbook.");
-        if (version < 1)
-            throw new ExperimentStoreException($"{Path} has an unknown schema version {version}.");
+        CheckVersion(version);
         Execute("PRAGMA journal_mode = WAL");
         Execute("PRAGMA synchronous = NORMAL");
     }
 
-    private void CreateSchema(SqliteTransaction tx)
+    private void InitialisePostgres()
     {
+        using (var tx = BeginWrite())
+        {
+            // Concurrent openers of one new database: the first creates, the others wait here and then find the stamp.
+            Execute($"SELECT pg_advisory_xact_lock({ApplicationId})", tx);
+            if (!TableExists("workbook_store", tx))
+            {
+                var clash = new[] { "experiments", "trials" }.Where(t => TableExists(t, tx)).ToList();
+                if (clash.Count > 0)
+                    throw new ExperimentStoreException($"{Path} is not a workbook experiment store: it has the table(s) {string.Join(", ", clash)} but no " +
+                                                       "workbook_store stamp, so they belong to another application. Use another database or schema (SearchPath=...).");
+                CreateSchema(tx);
+            }
+            tx.Commit();
+        }
+        using var cmd = Command("SELECT application_id, schema_version FROM workbook_store");
+        using var r = cmd.ExecuteReader();
+        if (!r.Read())
+            throw new ExperimentStoreException($"{Path} is not a readable experiment store: its workbook_store stamp is empty. Use another database or schema.");
+        var (appId, version) = (Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture));
+        if (appId != ApplicationId)
+            throw new ExperimentStoreException($"{Path} is not a workbook experiment store (application_id 0x{appId:X8}, expected 0x{ApplicationId:X8}); " +
+                                               "it belongs to another application.");
+        CheckVersion(version);
+    }
+
+    private void CheckVersion(long version)
+    {
+        if (version > SchemaVersion)
+            throw new ExperimentStoreException($"{Path} has schema version {version}, newer than this code's {SchemaVersion}. Update the workbook.");
+        if (version < SchemaVersion)
+            throw new ExperimentStoreException($"{Path} has an unknown schema version {version}.");
+    }
+
+    private bool TableExists(string table, DbTransaction tx)
+    {
+        using var cmd = Command($"SELECT to_regclass('{table}')::text", tx);
+        return cmd.ExecuteScalar() is string;
+    }
+
+    private void CreateSchema(DbTransaction tx)
+    {
+        // The same tables in both dialects; PostgreSQL's REAL is single precision, so doubles are DOUBLE PRECISION there.
+        var id = _postgres ? "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY";
+        var real = _postgres ? "DOUBLE PRECISION" : "REAL";
+        var stamp = _postgres
+            ? $"CREATE TABLE workbook_store (application_id BIGINT NOT NULL, schema_version INTEGER NOT NULL); INSERT INTO workbook_store VALUES ({ApplicationId}, {SchemaVersion});"
+            : $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {SchemaVersion};";
+        // (SQLite only: a PostgreSQL database may hold another application's schema_version table.)
+        var history = _postgres ? "" : $"CREATE TABLE schema_version (version INTEGER NOT NULL, applied TEXT NOT NULL); INSERT INTO schema_version VALUES ({SchemaVersion}, '{Now()}');";
         Execute($"""
-            CREATE TABLE schema_version (version INTEGER NOT NULL, applied TEXT NOT NULL);
-            INSERT INTO schema_version VALUES ({SchemaVersion}, '{Now()}');
+            {history}
             CREATE TABLE experiments (
-                id INTEGER PRIMARY KEY,
+                id {id},
                 name TEXT NOT NULL UNIQUE,
                 task TEXT NOT NULL,
                 data_path TEXT NOT NULL,
@@ -108,7 +205,7 @@ public sealed class ExperimentStore : IDisposable
                 search_space TEXT NOT NULL,
                 tuner TEXT NOT NULL,
                 seed INTEGER NOT NULL,
-                budget_seconds REAL NOT NULL,
+                budget_seconds {real} NOT NULL,
                 max_trials INTEGER NOT NULL,
                 data_hash TEXT NOT NULL,
                 code_version TEXT NOT NULL,
@@ -119,22 +216,23 @@ public sealed class ExperimentStore : IDisposable
                 model_path TEXT
             );
             CREATE TABLE trials (
-                experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+                experiment_id {(_postgres ? "BIGINT" : "INTEGER")} NOT NULL REFERENCES experiments(id),
                 number INTEGER NOT NULL,
                 params TEXT NOT NULL,
-                budget REAL NOT NULL,
+                budget {real} NOT NULL,
                 metrics TEXT,
-                objective REAL,
-                duration_seconds REAL,
+                objective {real},
+                duration_seconds {real},
                 status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'killed')),
                 error TEXT,
                 attempts INTEGER NOT NULL DEFAULT 1,
                 started TEXT NOT NULL,
                 finished TEXT,
+                worker TEXT,
+                heartbeat TEXT,
                 PRIMARY KEY (experiment_id, number)
             );
-            PRAGMA application_id = {ApplicationId};
-            PRAGMA user_version = {SchemaVersion};
+            {stamp}
             """, tx);
     }
 
@@ -145,17 +243,21 @@ public sealed class ExperimentStore : IDisposable
         if (existing is null)
         {
             ModelFiles.CheckExperimentName(definition.Name); // only new names: a stored experiment stays readable
-            using var tx = _db.BeginTransaction();
-            // Another process may have created the same name since Find: then this joins it, checked like a resume below.
-            var inserted = Execute("""
-                INSERT INTO experiments (name, task, data_path, task_options, search_space, tuner, seed, budget_seconds, max_trials, data_hash, code_version, created)
-                VALUES ($name, $task, $data, $options, $space, $tuner, $seed, $budget, $trials, $hash, $code, $created)
-                ON CONFLICT (name) DO NOTHING
-                """, tx, ("$name", definition.Name), ("$task", definition.Task), ("$data", definition.DataPath),
-                ("$options", definition.TaskOptions), ("$space", definition.SearchSpace), ("$tuner", definition.Tuner),
-                ("$seed", definition.Seed), ("$budget", definition.BudgetSeconds), ("$trials", definition.MaxTrials),
-                ("$hash", definition.DataHash), ("$code", definition.CodeVersion), ("$created", Now()));
-            tx.Commit();
+            int inserted;
+            lock (_gate)
+            {
+                using var tx = BeginWrite();
+                // Another process may have created the same name since Find: then this joins it, checked like a resume below.
+                inserted = Execute("""
+                    INSERT INTO experiments (name, task, data_path, task_options, search_space, tuner, seed, budget_seconds, max_trials, data_hash, code_version, created)
+                    VALUES (@name, @task, @data, @options, @space, @tuner, @seed, @budget, @trials, @hash, @code, @created)
+                    ON CONFLICT (name) DO NOTHING
+                    """, tx, ("@name", definition.Name), ("@task", definition.Task), ("@data", definition.DataPath),
+                    ("@options", definition.TaskOptions), ("@space", definition.SearchSpace), ("@tuner", definition.Tuner),
+                    ("@seed", definition.Seed), ("@budget", definition.BudgetSeconds), ("@trials", definition.MaxTrials),
+                    ("@hash", definition.DataHash), ("@code", definition.CodeVersion), ("@created", Now()));
+                tx.Commit();
+            }
             existing = Find(definition.Name)!;
             if (inserted == 1) return existing;
         }
@@ -183,9 +285,12 @@ public sealed class ExperimentStore : IDisposable
 
     public ExperimentRecord? Find(string name)
     {
-        using var cmd = Command("SELECT * FROM experiments WHERE name = $name", null, ("$name", name));
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? ReadExperiment(r) : null;
+        lock (_gate)
+        {
+            using var cmd = Command("SELECT * FROM experiments WHERE name = @name", null, ("@name", name));
+            using var r = cmd.ExecuteReader();
+            return r.Read() ? ReadExperiment(r) : null;
+        }
     }
 
     public ExperimentRecord Get(string name) =>
@@ -193,92 +298,86 @@ public sealed class ExperimentStore : IDisposable
 
     public IReadOnlyList<ExperimentRecord> List()
     {
-        using var cmd = Command("SELECT * FROM experiments ORDER BY id");
-        using var r = cmd.ExecuteReader();
-        var list = new List<ExperimentRecord>();
-        while (r.Read()) list.Add(ReadExperiment(r));
-        return list;
-    }
-
-    /// <summary>
-    /// Claims the experiment for this process. Refused while another live process holds it, so two runners never
-    /// write the same trials; a dead holder (kill -9) is simply replaced.
-    /// </summary>
-    public void AcquireRunner(long experimentId)
-    {
-        using var tx = _db.BeginTransaction(deferred: false);
-        using (var cmd = Command("SELECT runner_pid, runner_host FROM experiments WHERE id = $id", tx, ("$id", experimentId)))
-        using (var r = cmd.ExecuteReader())
+        lock (_gate)
         {
-            r.Read();
-            if (!r.IsDBNull(0) && r.GetString(1) == Environment.MachineName)
-            {
-                var pid = r.GetInt32(0);
-                if (pid != Environment.ProcessId && IsAlive(pid))
-                    throw new ExperimentStoreException($"Experiment {experimentId} is being run by process {pid}; wait for it or kill it first.");
-            }
+            using var cmd = Command("SELECT * FROM experiments ORDER BY id");
+            using var r = cmd.ExecuteReader();
+            var list = new List<ExperimentRecord>();
+            while (r.Read()) list.Add(ReadExperiment(r));
+            return list;
         }
-        Execute("UPDATE experiments SET runner_pid = $pid, runner_host = $host, finished = NULL WHERE id = $id", tx,
-            ("$pid", Environment.ProcessId), ("$host", Environment.MachineName), ("$id", experimentId));
-        tx.Commit();
-    }
-
-    public void ReleaseRunner(long experimentId, bool finished)
-    {
-        Execute("UPDATE experiments SET runner_pid = NULL, runner_host = NULL, finished = $finished WHERE id = $id", null,
-            ("$finished", finished ? Now() : null), ("$id", experimentId));
     }
 
     /// <summary>Raises the budget of a stored experiment (a resume that wants more time or trials).</summary>
     public void SetBudget(long experimentId, double budgetSeconds, int maxTrials) =>
-        Execute("UPDATE experiments SET budget_seconds = $b, max_trials = $t WHERE id = $id", null,
-            ("$b", budgetSeconds), ("$t", maxTrials), ("$id", experimentId));
+        Execute("UPDATE experiments SET budget_seconds = @b, max_trials = @t WHERE id = @id", null,
+            ("@b", budgetSeconds), ("@t", maxTrials), ("@id", experimentId));
 
     public void SetModelPath(long experimentId, string modelPath) =>
-        Execute("UPDATE experiments SET model_path = $p WHERE id = $id", null, ("$p", modelPath), ("$id", experimentId));
+        Execute("UPDATE experiments SET model_path = @p WHERE id = @id", null, ("@p", modelPath), ("@id", experimentId));
 
-    /// <summary>Trials a dead process left <c>running</c> become <c>killed</c>; returns how many.</summary>
-    public int MarkOrphansKilled(long experimentId) =>
-        Execute("UPDATE trials SET status = 'killed', error = 'the process running this trial ended before it finished' " +
-                "WHERE experiment_id = $id AND status = 'running'", null, ("$id", experimentId));
+    /// <summary>Marks the experiment finished (its budget or tuner ran out), or not (a worker started on it).</summary>
+    internal void SetFinished(long experimentId, bool finished) =>
+        Execute("UPDATE experiments SET finished = @f WHERE id = @id", null, ("@f", finished ? Now() : null), ("@id", experimentId));
 
-    /// <summary>Records a trial as running (a new row, or a new attempt of a killed one under the same number).</summary>
-    public void StartTrial(long experimentId, int number, ParameterSet parameters, double budget)
+    /// <summary>
+    /// The one place trials are handed out: under the experiment's lock (SQLite <c>BEGIN IMMEDIATE</c>, PostgreSQL the
+    /// experiment row <c>FOR UPDATE</c>) reads every trial, lets <paramref name="decide"/> choose, and records the choice
+    /// (a new trial, or a new attempt of a killed or abandoned one under its own number) as running for
+    /// <paramref name="worker"/> before the lock is released, so no two workers ever get the same trial.
+    /// </summary>
+    internal HandOutDecision HandOut(long experimentId, string worker, Func<IReadOnlyList<TrialRecord>, HandOutDecision> decide)
     {
-        using var tx = _db.BeginTransaction();
-        var updated = Execute("""
-            UPDATE trials SET params = $params, budget = $budget, metrics = NULL, objective = NULL, duration_seconds = NULL,
-                status = 'running', error = NULL, attempts = attempts + 1, started = $now, finished = NULL
-            WHERE experiment_id = $id AND number = $n AND status = 'killed'
-            """, tx, ("$params", parameters.Json), ("$budget", budget), ("$now", Now()), ("$id", experimentId), ("$n", number));
-        if (updated == 0)
-            Execute("""
-                INSERT INTO trials (experiment_id, number, params, budget, status, started)
-                VALUES ($id, $n, $params, $budget, 'running', $now)
-                """, tx, ("$id", experimentId), ("$n", number), ("$params", parameters.Json), ("$budget", budget), ("$now", Now()));
-        tx.Commit();
+        lock (_gate)
+        {
+            using var tx = BeginWrite();
+            if (_postgres) Execute("SELECT id FROM experiments WHERE id = @id FOR UPDATE", tx, ("@id", experimentId));
+            var decision = decide(ReadTrials(experimentId, tx));
+            var now = Now();
+            if (decision.Kind == HandOutKind.Reclaim)
+                Execute("""
+                    UPDATE trials SET metrics = NULL, objective = NULL, duration_seconds = NULL, status = 'running', error = NULL,
+                        attempts = attempts + 1, started = @now, finished = NULL, worker = @w, heartbeat = @now
+                    WHERE experiment_id = @id AND number = @n
+                    """, tx, ("@now", now), ("@w", worker), ("@id", experimentId), ("@n", decision.Number));
+            else if (decision.Kind == HandOutKind.New)
+                Execute("""
+                    INSERT INTO trials (experiment_id, number, params, budget, status, started, worker, heartbeat)
+                    VALUES (@id, @n, @params, @budget, 'running', @now, @w, @now)
+                    """, tx, ("@id", experimentId), ("@n", decision.Number), ("@params", decision.ParamsJson), ("@budget", decision.Budget),
+                    ("@now", now), ("@w", worker));
+            tx.Commit();
+            return decision;
+        }
     }
 
-    public void FinishTrial(long experimentId, int number, TrialStatus status, TrialMetrics? metrics, double durationSeconds, string? error)
-    {
-        using var tx = _db.BeginTransaction();
-        var n = Execute("""
-            UPDATE trials SET status = $status, metrics = $metrics, objective = $objective, duration_seconds = $duration,
-                error = $error, finished = $now
-            WHERE experiment_id = $id AND number = $n AND status = 'running'
-            """, tx, ("$status", status.ToString().ToLowerInvariant()), ("$metrics", metrics?.ToJson()),
-            ("$objective", metrics?.Objective), ("$duration", durationSeconds), ("$error", error), ("$now", Now()),
-            ("$id", experimentId), ("$n", number));
-        if (n != 1) throw new ExperimentStoreException($"Trial {number} of experiment {experimentId} was not running when it finished.");
-        tx.Commit();
-    }
+    /// <summary>The worker is alive and still runs the trial; false when the trial is no longer its own (reclaimed).</summary>
+    internal bool Heartbeat(long experimentId, int number, string worker) =>
+        Execute("UPDATE trials SET heartbeat = @now WHERE experiment_id = @id AND number = @n AND worker = @w AND status = 'running'", null,
+            ("@now", Now()), ("@id", experimentId), ("@n", number), ("@w", worker)) == 1;
+
+    /// <summary>Records a trial's end; false (nothing written) when another worker reclaimed it meanwhile.</summary>
+    internal bool FinishTrial(long experimentId, int number, string worker, TrialStatus status, TrialMetrics? metrics, double durationSeconds, string? error) =>
+        Execute("""
+            UPDATE trials SET status = @status, metrics = @metrics, objective = @objective, duration_seconds = @duration,
+                error = @error, finished = @now, heartbeat = @now
+            WHERE experiment_id = @id AND number = @n AND status = 'running' AND worker = @w
+            """, null, ("@status", status.ToString().ToLowerInvariant()), ("@metrics", metrics?.ToJson()),
+            ("@objective", metrics?.Objective), ("@duration", durationSeconds), ("@error", error), ("@now", Now()),
+            ("@id", experimentId), ("@n", number), ("@w", worker)) == 1;
 
     public IReadOnlyList<TrialRecord> Trials(long experimentId)
     {
-        using var cmd = Command("SELECT number, params, budget, metrics, duration_seconds, status, error, attempts, started, finished " +
-                                "FROM trials WHERE experiment_id = $id ORDER BY number", null, ("$id", experimentId));
+        lock (_gate) return ReadTrials(experimentId, null);
+    }
+
+    private List<TrialRecord> ReadTrials(long experimentId, DbTransaction? tx)
+    {
+        using var cmd = Command("SELECT number, params, budget, metrics, duration_seconds, status, error, attempts, started, finished, worker, heartbeat " +
+                                "FROM trials WHERE experiment_id = @id ORDER BY number", tx, ("@id", experimentId));
         using var r = cmd.ExecuteReader();
         var list = new List<TrialRecord>();
+        DateTimeOffset? Time(int i) => r.IsDBNull(i) ? null : DateTimeOffset.Parse(r.GetString(i), CultureInfo.InvariantCulture);
         while (r.Read())
             list.Add(new TrialRecord(
                 r.GetInt32(0), r.GetString(1), r.GetDouble(2),
@@ -287,14 +386,16 @@ public sealed class ExperimentStore : IDisposable
                 Enum.Parse<TrialStatus>(r.GetString(5), ignoreCase: true),
                 r.IsDBNull(6) ? null : r.GetString(6),
                 r.GetInt32(7),
-                DateTimeOffset.Parse(r.GetString(8), CultureInfo.InvariantCulture),
-                r.IsDBNull(9) ? null : DateTimeOffset.Parse(r.GetString(9), CultureInfo.InvariantCulture)));
+                Time(8)!.Value,
+                Time(9),
+                r.IsDBNull(10) ? null : r.GetString(10),
+                Time(11)));
         return list;
     }
 
     public void Dispose() => _db.Dispose();
 
-    private static ExperimentRecord ReadExperiment(SqliteDataReader r)
+    private static ExperimentRecord ReadExperiment(DbDataReader r)
     {
         string? S(string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
         var def = new ExperimentDefinition(S("name")!, S("task")!, S("data_path")!, S("task_options")!, S("search_space")!, S("tuner")!,
@@ -304,7 +405,7 @@ public sealed class ExperimentStore : IDisposable
             S("finished") is { } f ? DateTimeOffset.Parse(f, CultureInfo.InvariantCulture) : null, S("model_path"));
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         try
         {
@@ -317,29 +418,52 @@ public sealed class ExperimentStore : IDisposable
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
-    private T Scalar<T>(string sql, SqliteTransaction? tx = null)
+    /// <summary>A write transaction: SQLite takes the write lock at once (<c>BEGIN IMMEDIATE</c>), so read-then-write never deadlocks.</summary>
+    private DbTransaction BeginWrite() => _db is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: false) : _db.BeginTransaction();
+
+    private T Scalar<T>(string sql, DbTransaction? tx = null)
     {
         using var cmd = Command(sql, tx);
         return (T)Convert.ChangeType(cmd.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
     }
 
-    private int Execute(string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] args)
+    private int Execute(string sql, DbTransaction? tx = null, params (string Name, object? Value)[] args)
     {
-        using var cmd = Command(sql, tx, args);
-        return cmd.ExecuteNonQuery();
+        lock (_gate)
+        {
+            using var cmd = Command(sql, tx, args);
+            return cmd.ExecuteNonQuery();
+        }
     }
 
-    private SqliteCommand Command(string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] args)
+    private DbCommand Command(string sql, DbTransaction? tx = null, params (string Name, object? Value)[] args)
     {
         var cmd = _db.CreateCommand();
         cmd.CommandText = sql;
         cmd.Transaction = tx;
-        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
         return cmd;
     }
 }
 
 public enum TrialStatus { Running, Completed, Failed, Killed }
+
+internal enum HandOutKind { New, Reclaim, Wait, Stop }
+
+/// <summary>What a worker decided under the experiment's lock: run a new trial, rerun a killed or abandoned one, wait, or stop.</summary>
+internal sealed record HandOutDecision(HandOutKind Kind, int Number = 0, string ParamsJson = "", double Budget = 0, string Reason = "", int Attempts = 1)
+{
+    public static HandOutDecision New(int number, string paramsJson, double budget) => new(HandOutKind.New, number, paramsJson, budget);
+    public static HandOutDecision Reclaim(TrialRecord t, string why) => new(HandOutKind.Reclaim, t.Number, t.ParamsJson, t.Budget, why, t.Attempts + 1);
+    public static HandOutDecision Wait(string why) => new(HandOutKind.Wait, Reason: why);
+    public static HandOutDecision Stop(string why) => new(HandOutKind.Stop, Reason: why);
+}
 
 /// <summary>What defines an experiment; a resume must match it exactly (except budget, which may be extended).</summary>
 public sealed record ExperimentDefinition(
@@ -351,9 +475,11 @@ public sealed record ExperimentRecord(long Id, ExperimentDefinition Definition, 
     public string Name => Definition.Name;
 }
 
+/// <param name="Worker">Who ran (or runs) the trial: <c>host/pid/n</c>.</param>
+/// <param name="Heartbeat">When its worker last said it was alive (a running trial whose heartbeat is older than the timeout is reclaimed).</param>
 public sealed record TrialRecord(
     int Number, string ParamsJson, double Budget, TrialMetrics? Metrics, double? DurationSeconds, TrialStatus Status,
-    string? Error, int Attempts, DateTimeOffset Started, DateTimeOffset? Finished)
+    string? Error, int Attempts, DateTimeOffset Started, DateTimeOffset? Finished, string? Worker = null, DateTimeOffset? Heartbeat = null)
 {
     public double? Objective => Metrics?.Objective;
 }

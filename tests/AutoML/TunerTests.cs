@@ -25,6 +25,7 @@ public class TunerTests
     [InlineData("random", 200)]
     [InlineData("halving", 200)]
     [InlineData("cfo", 200)]
+    [InlineData("asha", 200)]
     public void Each_tuner_finds_the_quadratic_optimum_within_budget(string name, int trials)
     {
         var t = new QuadraticTrainable();
@@ -37,6 +38,7 @@ public class TunerTests
     [InlineData("random")]
     [InlineData("halving")]
     [InlineData("cfo")]
+    [InlineData("asha")]
     public void Same_seed_same_trials_and_another_seed_differs(string name)
     {
         var t = new QuadraticTrainable();

@@ -16,11 +16,14 @@ internal interface ITuner
 
     /// <summary>The result of the last <see cref="Ask"/>; null when the trial failed (treated as the worst result).</summary>
     void Tell(TrialRequest request, TrialMetrics? metrics);
+
+    /// <summary>False when proposals do not depend on results (random search): workers need not wait for running trials.</summary>
+    bool UsesResults => true;
 }
 
 public static class TunerFactory
 {
-    public static readonly string[] Names = ["random", "halving", "cfo"];
+    public static readonly string[] Names = ["random", "halving", "cfo", "asha"];
 
     public const double DefaultChangeProbability = 0.2;
 
@@ -52,6 +55,8 @@ public static class TunerFactory
         "random" => new RandomSearchTuner(space, seed, defaults, defaults is null ? null : DefaultChangeProbability),
         "halving" => CreateHalving(space, seed, defaults, DefaultHalvingShape),
         "cfo" => new CostFrugalTuner(space, seed, pointsToEvaluate: defaults is null ? null : [defaults]),
+        // Halving's rungs (1/27 to all of the data) without its brackets: promotions as soon as a rung has enough results.
+        "asha" => new AsyncHalvingTuner(space, seed, DefaultHalvingShape.Eta, DefaultHalvingShape.Rungs, defaults, defaults is null ? null : DefaultChangeProbability),
         _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
     };
 }

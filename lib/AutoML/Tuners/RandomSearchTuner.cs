@@ -20,4 +20,6 @@ internal sealed class RandomSearchTuner(SearchSpace space, int seed, ParameterSe
     }
 
     public void Tell(TrialRequest request, TrialMetrics? metrics) { }
+
+    public bool UsesResults => false;
 }

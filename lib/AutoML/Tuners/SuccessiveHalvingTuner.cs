@@ -7,6 +7,30 @@ public sealed record HalvingShape(int Eta, int Rungs, int BracketSize, int Final
         $"eta {Eta}, {Rungs} rungs from 1/{Math.Pow(Eta, Rungs - 1):0}, brackets of {BracketSize}, {Finalists} finalist{(Finalists == 1 ? "" : "s")}";
 }
 
+/// <summary>The rungs of successive halving: rung <c>r</c> of <c>Count</c> trains on <c>Eta^(r - (Count-1))</c> of the data.</summary>
+internal readonly record struct HalvingRungs
+{
+    public HalvingRungs(int eta, int count)
+    {
+        if (eta < 2) throw new ArgumentException("eta must be at least 2.");
+        if (count < 1) throw new ArgumentException("rungs must be at least 1.");
+        (Eta, Count) = (eta, count);
+    }
+
+    public int Eta { get; }
+    public int Count { get; }
+
+    public double BudgetOf(int rung) => Math.Pow(Eta, rung - (Count - 1));
+
+    /// <summary>The rung a budget belongs to; -1 when it is none of these.</summary>
+    public int RungOf(double budget)
+    {
+        for (var r = 0; r < Count; r++)
+            if (Math.Abs(budget - BudgetOf(r)) <= 1e-9 * BudgetOf(r)) return r;
+        return -1;
+    }
+}
+
 /// <summary>
 /// Synchronous successive halving (Jamieson and Talwalkar 2016), repeated in brackets: <c>n</c> random configurations
 /// run on a <c>1/eta^(rungs-1)</c> subsample, the best <c>1/eta</c> are promoted to <c>eta</c> times the data, until
@@ -24,6 +48,7 @@ internal sealed class SuccessiveHalvingTuner : ITuner
     private readonly int _rungs;
     private readonly int _bracketSize;
     private readonly int _finalists;
+    private readonly HalvingRungs _ladder;
 
     private List<ParameterSet> _rung = [];
     private readonly List<(int Index, double Score)> _results = [];
@@ -44,8 +69,7 @@ internal sealed class SuccessiveHalvingTuner : ITuner
         _finalists = finalists;
         _changeProbability = changeProbability;
         _start = start ?? space.Initial();
-        if (eta < 2) throw new ArgumentException("eta must be at least 2.");
-        if (rungs < 1) throw new ArgumentException("rungs must be at least 1.");
+        _ladder = new HalvingRungs(eta, rungs);
         _space = space;
         _random = new Random(seed);
         _eta = eta;
@@ -58,7 +82,7 @@ internal sealed class SuccessiveHalvingTuner : ITuner
     public string Name => "halving";
 
     /// <summary>Budget fraction of rung <paramref name="rung"/> (0 = cheapest).</summary>
-    public double BudgetOf(int rung) => Math.Pow(_eta, rung - (_rungs - 1));
+    public double BudgetOf(int rung) => _ladder.BudgetOf(rung);
 
     public TrialRequest? Ask() => new(_rung[_next], BudgetOf(_rungIndex));
 
