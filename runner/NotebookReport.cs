@@ -115,7 +115,8 @@ public static class NotebookReport
             var reason => $" Restarted from the first cell: {Enc(reason)}.",
         };
         var state = note.Reused > 0
-            ? $" The first {note.Reused} code cell{(note.Reused == 1 ? "" : "s")} did not run again: their outputs and the script state after them come from earlier runs (marked <em>reused</em>)."
+            ? $" The first {note.Reused} code cell{(note.Reused == 1 ? "" : "s")} did not run again: their outputs and the script state after them come from earlier runs (marked <em>reused</em>; " +
+              "an object they made keeps whatever later cells of earlier runs did to it)."
             : "";
         return $"<p class=\"wb-live-note\" data-run=\"{note.RunNumber}\">Live run {note.RunNumber} at {run.StartedUtc:HH:mm:ss} UTC: " +
                $"{note.Reran} code cell{(note.Reran == 1 ? "" : "s")} ran ({Duration(run.Duration)}).{state}{why}</p>\n";

@@ -133,6 +133,11 @@ internal sealed class WatchServer : IAsyncDisposable
                 await StreamEvents(response);
                 return;
             }
+            if (path == "/favicon.ico")
+            {
+                await Send(response, 204, "text/plain", "");
+                return;
+            }
             if (path == "/")
             {
                 await Send(response, 200, "text/html; charset=utf-8", Index());
