@@ -108,9 +108,10 @@ internal sealed class ReportWatch(
         var own = TimeSpan.FromTicks(ran.Sum(c => c.Execute.Ticks));
         var where = ran.Count == 0 ? "no cell ran" : $"ran cell{(ran.Count == 1 ? "" : "s")} {string.Join(",", ran.Select(c => c.Cell.Number))}";
         var status = run.Failed ? "FAILED" : "ok";
-        var first = run.Errors.FirstOrDefault() is { } e ? $"; {e.Message}" : "";
+        // Each error on a line of its own, "<notebook>.dib: cell N, line L: ...", which VS Code's task problem matcher reads.
+        var errors = string.Concat(run.Errors.Select(e => "\n  " + e.Message.ReplaceLineEndings(" ")));
         return $"[{DateTime.UtcNow:HH:mm:ss}] {run.Notebook.Name}: run {run.Live?.RunNumber}, {status}: {where}, reused {code.Count - ran.Count}; " +
-               $"cells' own code {own.TotalSeconds:0.000} s, change to page {latency.TotalSeconds:0.000} s (runner {(latency - own).TotalSeconds:0.000} s){first}";
+               $"cells' own code {own.TotalSeconds:0.000} s, change to page {latency.TotalSeconds:0.000} s (runner {(latency - own).TotalSeconds:0.000} s){errors}";
     }
 
     private static (long, DateTime) Stamp(string file)
