@@ -24,13 +24,22 @@ public sealed class ReportCli : ICliModule
         {
             Description = "Run every notebook even if its code, the library and its inputs are unchanged since its last successful run.",
         };
+        var watch = new Option<bool>("--watch")
+        {
+            Description = "Serve the reports on 127.0.0.1 (a free port, printed) and keep them live: on each save of a notebook, run it again " +
+                          "from its first changed cell and update the open page; a rebuilt library restarts the notebooks. Ctrl-C stops.",
+        };
+        var port = new Option<int?>("--port") { Description = "With --watch: the port to serve on (default: a free one)." };
         var report = new Command("report", "Make the derived data the notebooks read (stale targets only), run the notebooks (reusing unchanged outputs) " +
                                            "and write reports/<notebook>.html plus reports/index.html. Exits non-zero if any cell fails.");
         report.Arguments.Add(notebooks);
         report.Options.Add(output);
         report.Options.Add(noCache);
-        report.SetAction(async (parse, ct) =>
-            await ReportCommand.RunAsync(parse.GetValue(notebooks) ?? [], parse.GetValue(output), ct, useCache: !parse.GetValue(noCache)));
+        report.Options.Add(watch);
+        report.Options.Add(port);
+        report.SetAction(async (parse, ct) => parse.GetValue(watch)
+            ? await WatchCommand.RunAsync(parse.GetValue(notebooks) ?? [], parse.GetValue(output), parse.GetValue(port), ct)
+            : await ReportCommand.RunAsync(parse.GetValue(notebooks) ?? [], parse.GetValue(output), ct, useCache: !parse.GetValue(noCache)));
         yield return report;
     }
 
@@ -49,45 +58,12 @@ internal static class ReportCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> requested, string? output, CancellationToken ct, bool useCache = true)
     {
         var root = WorkbookPaths.Root();
-        var paths = requested.Count > 0
-            ? requested.Select(Path.GetFullPath).ToList()
-            : Directory.EnumerateFiles(Path.Combine(root, "notebooks"), "*.dib").Order(StringComparer.Ordinal).ToList();
-        var missing = paths.Where(p => !File.Exists(p)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var m in missing) Console.Error.WriteLine($"report: no notebook at {m}");
-            return 2;
-        }
-        var reserved = paths.Where(ReportIndex.IsReservedNotebook).ToList();
-        if (reserved.Count > 0)
-        {
-            foreach (var r in reserved)
-                Console.Error.WriteLine($"report: {r} would be rendered to {ReportIndex.FileName}, which is the report index; rename the notebook. Nothing was run.");
-            return 2;
-        }
-        if (paths.Count == 0)
-        {
-            Console.Error.WriteLine($"report: no notebooks in {Path.Combine(root, "notebooks")}");
-            return 2;
-        }
+        if (Notebooks(root, requested) is not { } paths) return 2;
         var outDir = Path.GetFullPath(output ?? Path.Combine(root, "reports"));
 
         // First the derived data the notebooks name (stale targets only), so a cell never computes what make builds.
         var reads = paths.ToDictionary(p => p, p => NotebookDependencies.DerivedPaths(CodeOf(p)));
-        var madeOk = true;
-        try
-        {
-            var engine = new MakeEngine(root, WorkbookTargets.All, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            var (targets, unknown) = NotebookDependencies.TargetsFor(engine, reads.Values.SelectMany(r => r).Distinct());
-            foreach (var path in unknown) Console.Error.WriteLine($"report: a notebook reads {path}, which no make target writes");
-            if (targets.Count > 0) madeOk = await MakeCommand.BuildAsync(root, targets, force: false, jobs: 2, ct, quietWhenUpToDate: true);
-        }
-        catch (Exception e) when (e is MakeException or InvalidDataException)
-        {
-            Console.Error.WriteLine($"report: make: {e.Message}");
-            madeOk = false;
-        }
-        if (!madeOk) Console.Error.WriteLine("report: some derived data could not be built; the notebooks that read it will fail");
+        var madeOk = await MakeAsync(root, reads.Values.SelectMany(r => r).Distinct(), ct);
 
         // What make built for each notebook, for its page's metadata (the manifest as it is after making).
         IReadOnlyList<DerivedData> DerivedData(IReadOnlyList<string> derivedPaths)
@@ -178,8 +154,55 @@ internal static class ReportCommand
         return runs.Any(r => r.Failed) || !madeOk ? 1 : 0;
     }
 
+    /// <summary>The notebooks <c>report</c> runs: those named, or every notebooks/*.dib; null (after saying why on stderr) when one is missing or reserved.</summary>
+    internal static List<string>? Notebooks(string root, IReadOnlyList<string> requested)
+    {
+        var paths = requested.Count > 0
+            ? requested.Select(Path.GetFullPath).ToList()
+            : Directory.EnumerateFiles(Path.Combine(root, "notebooks"), "*.dib").Order(StringComparer.Ordinal).ToList();
+        var missing = paths.Where(p => !File.Exists(p)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var m in missing) Console.Error.WriteLine($"report: no notebook at {m}");
+            return null;
+        }
+        var reserved = paths.Where(ReportIndex.IsReservedNotebook).ToList();
+        if (reserved.Count > 0)
+        {
+            foreach (var r in reserved)
+                Console.Error.WriteLine($"report: {r} would be rendered to {ReportIndex.FileName}, which is the report index; rename the notebook. Nothing was run.");
+            return null;
+        }
+        if (paths.Count == 0)
+        {
+            Console.Error.WriteLine($"report: no notebooks in {Path.Combine(root, "notebooks")}");
+            return null;
+        }
+        return paths;
+    }
+
+    /// <summary>Makes the targets that write <paramref name="derivedPaths"/> (stale ones only); false, after saying so, when some could not be built.</summary>
+    internal static async Task<bool> MakeAsync(string root, IEnumerable<string> derivedPaths, CancellationToken ct)
+    {
+        var madeOk = true;
+        try
+        {
+            var engine = new MakeEngine(root, WorkbookTargets.All, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var (targets, unknown) = NotebookDependencies.TargetsFor(engine, derivedPaths);
+            foreach (var path in unknown) Console.Error.WriteLine($"report: a notebook reads {path}, which no make target writes");
+            if (targets.Count > 0) madeOk = await MakeCommand.BuildAsync(root, targets, force: false, jobs: 2, ct, quietWhenUpToDate: true);
+        }
+        catch (Exception e) when (e is MakeException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"report: make: {e.Message}");
+            madeOk = false;
+        }
+        if (!madeOk) Console.Error.WriteLine("report: some derived data could not be built; the notebooks that read it will fail");
+        return madeOk;
+    }
+
     /// <summary>The notebook's C# cells, where derived paths are named; empty when it cannot be parsed (the run reports why).</summary>
-    private static string CodeOf(string path)
+    internal static string CodeOf(string path)
     {
         try { return string.Join('\n', DibParser.Load(path).Cells.Where(c => c.Kind == CellKind.CSharp).Select(c => c.Source)); }
         catch (NotebookFormatException) { return ""; }

@@ -39,4 +39,8 @@ public sealed record CellRun(
     TimeSpan Duration,
     TimeSpan Compile,
     TimeSpan Execute,
-    CellError? Error);
+    CellError? Error)
+{
+    /// <summary>Set by <c>report --watch</c>: whether this result was reused from an earlier run, and how often the cell ran.</summary>
+    internal LiveCell? Live { get; init; }
+}

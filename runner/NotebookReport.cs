@@ -66,6 +66,7 @@ public static class NotebookReport
             html.Append($"<p class=\"wb-cached\">Code outputs from the cache: they were computed by the run of {cache.RunStartedUtc:yyyy-MM-dd HH:mm} UTC " +
                         $"({Duration(cache.RunDuration)}); the notebook's code, the library and every file that run read are unchanged since. " +
                         "The text around them is rendered from the notebook as it is now.</p>\n");
+        if (run.Live is { } note) html.Append(LiveNote(note, run));
         if (markdown.Title == null) html.Append($"<h1>{Enc(title)}</h1>\n");
         if (run.Failed)
         {
@@ -89,6 +90,7 @@ public static class NotebookReport
         sb.Append($"<section class=\"wb-cell wb-code\" id=\"cell-{cell.Number}\">")
             .Append($"<details><summary>C# · cell {cell.Number} · line {cell.FirstLine}")
             .Append(run.Status == CellStatus.Skipped ? " · not run" : $" · {Duration(run.Duration)}")
+            .Append(run.Live is { } live ? LiveBadge(live, run.Status) : "")
             .Append($"</summary><pre><code class=\"language-csharp\">{Enc(cell.Source)}</code></pre></details>");
         sb.Append("<div class=\"wb-outputs\">");
         if (run.Status == CellStatus.Skipped)
@@ -97,6 +99,27 @@ public static class NotebookReport
             sb.Append(output.Html);
         sb.Append("</div></section>\n");
         return sb.ToString();
+    }
+
+    // report --watch: which cells ran now and which outputs (and script state) come from an earlier run.
+    private static string LiveBadge(LiveCell live, CellStatus status) => live.Reused
+        ? $" · <span class=\"wb-live reused\" data-live=\"reused\" data-runs=\"{live.Runs}\">reused: output and state from run {live.RunNumber} ({live.RanUtc:HH:mm:ss} UTC), ran {live.Runs}×</span>"
+        : $" · <span class=\"wb-live ran\" data-live=\"ran\" data-runs=\"{live.Runs}\">{(status == CellStatus.Failed ? "failed" : "ran")} in run {live.RunNumber} ({live.RanUtc:HH:mm:ss} UTC), ran {live.Runs}×</span>";
+
+    private static string LiveNote(LiveRunNote note, NotebookRun run)
+    {
+        var why = note.Restarted switch
+        {
+            null => "",
+            "" => " Started fresh.",
+            var reason => $" Restarted from the first cell: {Enc(reason)}.",
+        };
+        var state = note.Reused > 0
+            ? $" The first {note.Reused} code cell{(note.Reused == 1 ? "" : "s")} did not run again: their outputs and the script state after them come from earlier runs (marked <em>reused</em>; " +
+              "an object they made keeps whatever later cells of earlier runs did to it)."
+            : "";
+        return $"<p class=\"wb-live-note\" data-run=\"{note.RunNumber}\">Live run {note.RunNumber} at {run.StartedUtc:HH:mm:ss} UTC: " +
+               $"{note.Reran} code cell{(note.Reran == 1 ? "" : "s")} ran ({Duration(run.Duration)}).{state}{why}</p>\n";
     }
 
     private static string Contents(IReadOnlyList<Heading> headings)

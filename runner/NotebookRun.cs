@@ -17,6 +17,9 @@ public sealed record NotebookRun(
     /// <summary>The derived data the notebook reads, as <c>make</c> built it (shown in the run metadata); empty when none.</summary>
     public IReadOnlyList<DerivedData> Derived { get; init; } = [];
 
+    /// <summary>Set by <c>report --watch</c>: which run of the live session this is and what it re-ran.</summary>
+    internal LiveRunNote? Live { get; init; }
+
     /// <summary>True when the notebook could not be parsed or any cell failed.</summary>
     public bool Failed => FormatError != null || Cells.Any(c => c.Status == CellStatus.Failed);
 

@@ -26,7 +26,7 @@ public sealed partial class NotebookRunner
     public event Action<CellRun>? CellFinished;
 
     // The current directory is process-wide: one notebook at a time may own it.
-    private static readonly SemaphoreSlim CurrentDirectoryGate = new(1, 1);
+    internal static readonly SemaphoreSlim CurrentDirectoryGate = new(1, 1);
 
     /// <summary>
     /// Parses and runs the notebook at <paramref name="path"/>, recording the data files it reads. Cells run with the
@@ -122,7 +122,7 @@ public sealed partial class NotebookRunner
 
     // The host always references the library (it declares the globals), so a notebook that forgot the #r line would
     // run here but not in VS Code; refuse it here instead.
-    private static void CheckLibraryReference(Notebook notebook)
+    internal static void CheckLibraryReference(Notebook notebook)
     {
         var code = notebook.Cells.Where(c => c.Kind == CellKind.CSharp).ToList();
         if (code.Any(c => c.Lines.Any(l => LibraryReference().IsMatch(l)))) return;
@@ -138,12 +138,25 @@ public sealed partial class NotebookRunner
     }
 
     /// <summary>One notebook's script state, cell after cell.</summary>
-    private sealed class Session(Notebook notebook, string directory)
+    internal sealed class Session(Notebook notebook, string directory)
     {
         private readonly NotebookGlobals _globals = new();
-        private readonly HashSet<string> _referenced = new(StringComparer.Ordinal);
+        private HashSet<string> _referenced = new(StringComparer.Ordinal);
         private ScriptState<object>? _state;
         private Script<object>? _compiled; // compile-only mode: the script so far, never run
+
+        /// <summary>The notebook as it is now (a live session follows its edits; error messages name its cells).</summary>
+        public Notebook Notebook { get => notebook; set => notebook = value; }
+
+        /// <summary>The script state after the last cell that succeeded, with the references it compiled against.</summary>
+        public Checkpoint Save() => new(_state, _referenced.ToArray());
+
+        /// <summary>Continues from <paramref name="checkpoint"/> (a state kept earlier in this session), as if the cells after it never ran.</summary>
+        public void Restore(Checkpoint checkpoint)
+        {
+            _state = checkpoint.State;
+            _referenced = new HashSet<string>(checkpoint.References, StringComparer.Ordinal);
+        }
 
         public CellError? CompileOnly(NotebookCell cell, CancellationToken cancellationToken)
         {
@@ -333,6 +346,9 @@ public sealed partial class NotebookRunner
                 ? $"<pre>{System.Net.WebUtility.HtmlEncode(error.Detail)}</pre>"
                 : "") + "</div>";
     }
+
+    /// <summary>A script state kept after a cell (null before the first), and the assembly files referenced so far.</summary>
+    internal sealed record Checkpoint(ScriptState<object>? State, IReadOnlyList<string> References);
 
     [GeneratedRegex(@"^\s*#r\s+""([^""]+\.dll)""\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex FileReference();

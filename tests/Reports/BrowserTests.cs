@@ -83,7 +83,7 @@ public class BrowserTests(RenderedTour tour) : IClassFixture<RenderedTour>
     }
 
     /// <summary>Debian's Chromium driven by Playwright (no `playwright install`: the system browser is the one tested).</summary>
-    private sealed class Chromium(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+    internal sealed class Chromium(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
     {
         public IBrowser Browser => browser;
 
@@ -94,7 +94,7 @@ public class BrowserTests(RenderedTour tour) : IClassFixture<RenderedTour>
         }
     }
 
-    private static async Task<Chromium> OpenBrowser()
+    internal static async Task<Chromium> OpenBrowser()
     {
         SystemSetup.Ensure();
         var playwright = await Playwright.CreateAsync();
