@@ -51,6 +51,42 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         return model;
     }
 
+    /// <summary>
+    /// Trains on every labelled product of <paramref name="train"/>, nothing held back. The decoder's thresholds are
+    /// cross-fitted: the products are cut into <c>ThresholdFolds</c> folds, a model fitted on the other folds scores
+    /// each of the first few folds (as many as it takes to score about <c>ThresholdProducts</c> products: every fold of
+    /// a small catalogue, one of a large one), the decoder is tuned on those out-of-fold scores, and the final model,
+    /// fitted on all the products, decodes with it. <paramref name="crossFitted"/> is the tuned decoder's score on the
+    /// out-of-fold products (optimistic: the thresholds were tuned on them), null when there were too few products.
+    /// </summary>
+    public HierarchicalClassifierModel FitAll(IReadOnlyList<Product> train, LabelTree tree, out ClassificationReport? crossFitted,
+        CancellationToken cancel = default)
+    {
+        var o = Options;
+        o.Validate();
+        var labelled = train.Where(p => p.Labels.Count > 0).ToArray();
+        crossFitted = null;
+        var k = Math.Min(o.ThresholdFolds, labelled.Length / 10);
+        if (k < 2) return Fit(labelled, tree, [], cancel);
+        var shuffled = (Product[])labelled.Clone();
+        new Random(o.Seed + 17).Shuffle(shuffled);
+        var n = shuffled.Length;
+        var folds = (int)Math.Clamp(Math.Ceiling(Math.Min(n, o.ThresholdProducts) * (double)k / n), 1, k);
+        var candidates = new List<Candidate[]>();
+        var gold = new List<IReadOnlySet<int>>();
+        for (var f = 0; f < folds; f++)
+        {
+            int start = n * f / k, end = n * (f + 1) / k;
+            var foldModel = Fit([.. shuffled[..start], .. shuffled[end..]], tree, [], cancel);
+            candidates.AddRange(foldModel.Explore(shuffled[start..end]));
+            gold.AddRange(shuffled[start..end].Select(p => p.Labels));
+            Trace?.Invoke($"threshold fold {f + 1}/{folds} of {k}: {end - start} products scored");
+        }
+        var decoder = HierarchicalDecoder.Tune(tree, candidates.ToArray(), gold.ToArray(), o.TuneFor, o.Threads);
+        crossFitted = HierarchicalMetrics.Evaluate(tree, gold, candidates.Select(c => (IReadOnlySet<int>)decoder.Decode(tree, c)).ToList());
+        return Fit(labelled, tree, [], cancel).WithDecoder(decoder);
+    }
+
     private static uint Salt(int node) => (uint)(node + 2) * 0x9E3779B1u;
 
     private static ParentClassifier[] TrainParents(SparseRows x, IReadOnlyList<Product> products, LabelTree tree,

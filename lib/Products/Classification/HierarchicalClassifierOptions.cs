@@ -46,6 +46,14 @@ public sealed record HierarchicalClassifierOptions
     public ThresholdMetric TuneFor { get; init; } = ThresholdMetric.HierarchicalF1;
     /// <summary>Share of the training products held out for threshold tuning when no validation set is given.</summary>
     public double HoldOutFraction { get; init; } = 0.1;
+    /// <summary>
+    /// <see cref="HierarchicalClassifier.FitAll"/>: the training products are cut into this many folds; a model fitted
+    /// without a fold scores it, and the decoder is tuned on those out-of-fold scores before the final model is fitted on
+    /// every product.
+    /// </summary>
+    public int ThresholdFolds { get; init; } = 5;
+    /// <summary>FitAll uses only as many folds as it takes to score about this many products (all folds on small catalogues, one on large ones).</summary>
+    public int ThresholdProducts { get; init; } = 5000;
     public int Seed { get; init; } = 1;
     /// <summary>Worker threads for training and prediction (results do not depend on it).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -64,6 +72,8 @@ public sealed record HierarchicalClassifierOptions
         Check(ExploreThreshold is >= 0 and < 1, $"ExploreThreshold {ExploreThreshold} must be in [0,1)");
         Check(BeamWidth >= 1, $"BeamWidth {BeamWidth} must be >= 1");
         Check(HoldOutFraction is >= 0 and < 1, $"HoldOutFraction {HoldOutFraction} must be in [0,1)");
+        Check(ThresholdFolds >= 2, $"ThresholdFolds {ThresholdFolds} must be >= 2");
+        Check(ThresholdProducts >= 1, $"ThresholdProducts {ThresholdProducts} must be >= 1");
         Check(Threads >= 1, $"Threads {Threads} must be >= 1");
         Check(MaxDescriptionChars >= 0, $"MaxDescriptionChars {MaxDescriptionChars} must be >= 0");
     }
