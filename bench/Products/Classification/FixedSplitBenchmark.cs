@@ -7,7 +7,7 @@ namespace Workbook.Products.Classification;
 
 /// <summary>One model's numbers on one catalogue's fixed 80/20 split (the peers' file: <c>bench classify-split --peers-out</c>).</summary>
 public sealed record FixedSplitRow(string Catalogue, string Model, double HierarchicalF1, double MicroF1, int Orphans, int TrainProducts,
-    int TestProducts, double TrainSeconds, double TrainCpuSeconds, double PeakMegabytes, double PredictPerSecond, string Measured);
+    int TestProducts, double FitSeconds, double TrainCpuSeconds, double PeakMegabytes, double PredictPerSecond, string Source);
 
 /// <summary>
 /// `bench classify-split`: the comparison a reviewer makes. Each catalogue's fixed 80/20 split
@@ -28,7 +28,7 @@ public static class FixedSplitBenchmark
         foreach (var m in models) if (!Models.Contains(m)) throw new ArgumentException($"Unknown model '{m}'; known: {string.Join(", ", Models)}.");
         var rows = new List<FixedSplitRow>();
         var threads = Math.Min(2, Environment.ProcessorCount);
-        var measured = $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {MachineLoad.Now()}";
+        var measured = $"bench classify-split, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {MachineLoad.Now()}";
         foreach (var folder in folders)
         {
             var catalogue = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
