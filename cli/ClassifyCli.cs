@@ -56,11 +56,13 @@ public sealed class ClassifyCli : ICliModule
         };
         var c = new Option<double>("--c") { Description = "Inverse regularisation of the TF-IDF peer's logistic regressions", DefaultValueFactory = _ => 10 };
         var peersOut = new Option<string?>("--peers-out") { Description = "JSON file to write the peers' rows to (notebook 02's recorded peers)" };
-        foreach (var o in new Option[] { all, splitModels, c, peersOut }) fixedSplit.Options.Add(o);
+        var classifierOptions = new Option<string?>("--options") { Description = "The workbook model's options as JSON (HierarchicalClassifierOptions; default: the shipped defaults)" };
+        foreach (var o in new Option[] { all, splitModels, c, peersOut, classifierOptions }) fixedSplit.Options.Add(o);
         fixedSplit.SetAction((parse, ct) =>
         {
             var rows = FixedSplitBenchmark.Run(parse.GetValue(all)!.Select(d => DataArguments.CatalogueFolder(d)).ToList(), parse.GetValue(splitModels)!,
-                parse.GetValue(c), Console.Out, ct);
+                parse.GetValue(c), Console.Out, ct,
+                parse.GetValue(classifierOptions) is { } json ? System.Text.Json.JsonSerializer.Deserialize<HierarchicalClassifierOptions>(json) : null);
             if (parse.GetValue(peersOut) is { } path)
                 Artifact.Write(path, rows.Where(r => !r.Model.StartsWith("workbook", StringComparison.Ordinal)).ToList());
             return Task.FromResult(rows.Count > 0 ? 0 : 1);

@@ -23,7 +23,7 @@ public static class FixedSplitBenchmark
     public static readonly IReadOnlyList<string> Models = ["workbook", "holdout", "tfidf-lr", "fasttext"];
 
     public static IReadOnlyList<FixedSplitRow> Run(IReadOnlyList<string> folders, IReadOnlyCollection<string> models, double c, TextWriter log,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, HierarchicalClassifierOptions? classifier = null)
     {
         foreach (var m in models) if (!Models.Contains(m)) throw new ArgumentException($"Unknown model '{m}'; known: {string.Join(", ", Models)}.");
         var rows = new List<FixedSplitRow>();
@@ -51,7 +51,7 @@ public static class FixedSplitBenchmark
 
             foreach (var mode in new[] { "workbook", "holdout" }.Where(models.Contains))
             {
-                var options = new HierarchicalClassifierOptions { Threads = threads };
+                var options = (classifier ?? new HierarchicalClassifierOptions()) with { Threads = threads };
                 PeakMemory.Reset();
                 var watch = Stopwatch.StartNew();
                 var cpu = CpuStopwatch.StartNew();

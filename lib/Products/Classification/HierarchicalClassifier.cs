@@ -41,7 +41,7 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var featurizer = new ProductFeaturizer(o);
         var x = featurizer.FitTransform(labelled, o.Threads);
-        Trace?.Invoke($"features: {watch.Elapsed.TotalSeconds:0.00} s, {x.Index.Length / (double)x.Count:0} per product");
+        Trace?.Invoke($"features: {watch.Elapsed.TotalSeconds:0.00} s, {x.NonZeros / (double)x.Count:0} per product");
         var parents = TrainParents(x, labelled, tree, o, cancel);
         Trace?.Invoke($"trained: {watch.Elapsed.TotalSeconds:0.00} s");
         var model = new HierarchicalClassifierModel(tree, o, featurizer.Idf, parents, HierarchicalDecoder.Default(tree.Depth));
@@ -77,13 +77,14 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         for (var f = 0; f < folds; f++)
         {
             int start = n * f / k, end = n * (f + 1) / k;
-            var foldModel = Fit([.. shuffled[..start], .. shuffled[end..]], tree, [], cancel);
-            candidates.AddRange(foldModel.Explore(shuffled[start..end]));
+            candidates.AddRange(Fit([.. shuffled[..start], .. shuffled[end..]], tree, [], cancel).Explore(shuffled[start..end]));
             gold.AddRange(shuffled[start..end].Select(p => p.Labels));
             Trace?.Invoke($"threshold fold {f + 1}/{folds} of {k}: {end - start} products scored");
         }
         var decoder = HierarchicalDecoder.Tune(tree, candidates.ToArray(), gold.ToArray(), o.TuneFor, o.Threads);
         crossFitted = HierarchicalMetrics.Evaluate(tree, gold, candidates.Select(c => (IReadOnlySet<int>)decoder.Decode(tree, c)).ToList());
+        // The fold models' tables are garbage now: hand them back before the final fit allocates its own (peak memory).
+        GC.Collect();
         return Fit(labelled, tree, [], cancel).WithDecoder(decoder);
     }
 
@@ -104,7 +105,7 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         }
 
         var bitmap = new ulong[(1 << o.HashBits) / 64];
-        var plans = new List<(int Node, int[] Children, int Rows, int[] Examples, long Cost)>();
+        var plans = new List<(int Node, int[] Children, int Rows, int[] Examples, long Cost, bool Softmax)>();
         foreach (var n in nodes)
         {
             var children = (n < 0 ? tree.Roots : tree.Children(n)).ToArray();
@@ -117,7 +118,9 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
             long distinct = 0;
             foreach (var word in bitmap) distinct += BitOperations.PopCount(word);
             var rows = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((ulong)Math.Max(distinct, 1)), 256UL, 1UL << o.HashBits);
-            plans.Add((n, children, rows, examples, nnz * children.Length));
+            var softmax = o.Loss == NodeLoss.Softmax || o.Loss == NodeLoss.Exclusive && examples.Length > 0 && children.Length > 1
+                && examples.All(e => children.Count(products[e].Labels.Contains) == 1);
+            plans.Add((n, children, rows, examples, nnz * children.Length, softmax));
         }
 
         // Column blocks: cut big nodes so no block holds more than 1/8 of the work. The cut depends only on the
@@ -127,7 +130,8 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         for (var pi = 0; pi < plans.Count; pi++)
         {
             var p = plans[pi];
-            var pieces = (int)Math.Clamp((p.Cost * 8 + total - 1) / Math.Max(total, 1), 1, Math.Max(p.Children.Length, 1));
+            // A softmax needs all of a node's columns in one block.
+            var pieces = p.Softmax ? 1 : (int)Math.Clamp((p.Cost * 8 + total - 1) / Math.Max(total, 1), 1, Math.Max(p.Children.Length, 1));
             for (var b = 0; b < pieces; b++)
             {
                 var start = p.Children.Length * b / pieces;
@@ -152,8 +156,8 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
             var positives = p.Examples.Select(e => products[e].Labels
                 .Select(l => Array.IndexOf(p.Children, l) - job.ColumnStart).Where(c => c >= 0 && c < job.Width).ToArray()).ToArray();
             view.Train(x, p.Examples, positives, o.Epochs, (float)o.LearningRate, (float)o.L2, o.Optimizer,
-                unchecked(o.Seed * 1000003 + (p.Node + 1) * 7919 + job.Block), cancel);
+                unchecked(o.Seed * 1000003 + (p.Node + 1) * 7919 + job.Block), cancel, p.Softmax ? NodeLoss.Softmax : NodeLoss.Sigmoid);
         });
-        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, QuantizedTable.From(tables[i]))).ToArray();
+        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, QuantizedTable.From(tables[i]), p.Softmax)).ToArray();
     }
 }
