@@ -8,7 +8,8 @@ namespace Workbook.Products.Classification;
 /// features of the products below it. P(label) is the product of the conditionals along its path, so probabilities
 /// respect the tree by construction; decoding (see <see cref="HierarchicalDecoder"/>) picks a consistent label set
 /// with per-level thresholds tuned on validation.
-/// Why sigmoids, not a softmax per node: a germeval blurb can sit on two paths and a node may be a product's
+/// Sigmoids by default, a softmax only where every training product below a node has exactly one of its children
+/// (<see cref="NodeLoss.Exclusive"/>: cdiscount, myntra): a germeval blurb can sit on two paths and a node may be a product's
 /// deepest label, so children are not mutually exclusive and "none of them" must be expressible.
 /// Why per node, not one flat model: each product only trains the ~3 small models on its path (tens of columns
 /// instead of thousands), which is what makes training fast, and each model sees only the products where its
