@@ -42,6 +42,33 @@ public sealed class ClassifyCli : ICliModule
         });
         yield return bench;
 
+        var fixedSplit = new Command("classify-split", "The reviewer's comparison: each catalogue's fixed 80/20 split, the workbook's model trained as `classify train` trains it, TF-IDF + logistic regression and fastText peers, one evaluator.");
+        var all = new Option<string[]>("--data", "--datasets")
+        {
+            Description = "Catalogue folders (or names under data/products/)",
+            DefaultValueFactory = _ => ["flipkart-1050", "germeval-blurbs", "myntra-fashion", "cdiscount"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var splitModels = new Option<string[]>("--models")
+        {
+            Description = $"Models to run: {string.Join(", ", FixedSplitBenchmark.Models)} (default: workbook)",
+            DefaultValueFactory = _ => ["workbook"], AllowMultipleArgumentsPerToken = true,
+        };
+        var c = new Option<double>("--c") { Description = "Inverse regularisation of the TF-IDF peer's logistic regressions", DefaultValueFactory = _ => 10 };
+        var peersOut = new Option<string?>("--peers-out") { Description = "JSON file to write the peers' rows to (notebook 02's recorded peers)" };
+        var classifierOptions = new Option<string?>("--options") { Description = "The workbook model's options as JSON (HierarchicalClassifierOptions; default: the shipped defaults)" };
+        foreach (var o in new Option[] { all, splitModels, c, peersOut, classifierOptions }) fixedSplit.Options.Add(o);
+        fixedSplit.SetAction((parse, ct) =>
+        {
+            var rows = FixedSplitBenchmark.Run(parse.GetValue(all)!.Select(d => DataArguments.CatalogueFolder(d)).ToList(), parse.GetValue(splitModels)!,
+                parse.GetValue(c), Console.Out, ct,
+                parse.GetValue(classifierOptions) is { } json ? System.Text.Json.JsonSerializer.Deserialize<HierarchicalClassifierOptions>(json) : null);
+            if (parse.GetValue(peersOut) is { } path)
+                Artifact.Write(path, rows.Where(r => !r.Model.StartsWith("workbook", StringComparison.Ordinal)).ToList());
+            return Task.FromResult(rows.Count > 0 ? 0 : 1);
+        });
+        yield return fixedSplit;
+
         var predict = new Command("classify-predict", "Prediction speed alone: a saved model of one catalogue (trained and cached under data/models/ if missing), repeated passes over its test part.");
         var dataset = DataArguments.Catalogue("Catalogue folder (or a name under data/products/)", () => WorkbookPaths.Data("products", "cdiscount"), "--dataset");
         var repeat = new Option<int>("--repeat") { Description = "Timed passes (the median is reported)", DefaultValueFactory = _ => 5 };
@@ -52,7 +79,7 @@ public sealed class ClassifyCli : ICliModule
             var (folder, seedValue) = (DataArguments.CatalogueFolder(parse.GetValue(dataset)!), parse.GetValue(seed));
             var name = Path.GetFileName(folder);
             return PredictionBenchmark.Run(folder, seedValue, parse.GetValue(repeat), parse.GetValue(threads), Console.Out,
-                WorkbookPaths.Data("models", $"bench-{name}-seed{seedValue}.model")).Count > 0 ? 0 : 1;
+                WorkbookPaths.Data("models", $"bench-{name}-seed{seedValue}-all.model")).Count > 0 ? 0 : 1;
         });
         yield return predict;
     }
@@ -66,19 +93,29 @@ public sealed class ClassifyCli : ICliModule
         var model = Required("--model", "Model file to write");
         var seed = new Option<int>("--seed") { Description = "Split and training seed", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("train", "Train on 80% of the labelled products, tune thresholds on 10%, report the other 10%.");
-        foreach (var o in new Option[] { data, labels, model, seed, threads }) command.Options.Add(o);
+        var testFraction = new Option<double>("--test-fraction")
+            { Description = "Share of the labelled products held out and scored (0: train on all of them)", DefaultValueFactory = _ => 0 };
+        var command = new Command("train", "Train on every labelled product (thresholds cross-fitted, then the model refitted on all), or hold out --test-fraction and report it.");
+        foreach (var o in new Option[] { data, labels, model, seed, threads, testFraction }) command.Options.Add(o);
         command.SetAction(parse => Run(() =>
         {
             var catalog = ProductCatalog.LoadFolder(DataArguments.CatalogueFolder(parse.GetValue(data)!, parse.GetValue(labels)));
             OutputGuard.Check([("--data", catalog.DataPath), ("labels", catalog.LabelInfoPath)], [("--model", parse.GetValue(model)!)]);
             Console.WriteLine($"{catalog.Products.Count} products, {catalog.Labels.Count} labels; {catalog.Issues}");
             var options = new HierarchicalClassifierOptions { Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
-            var result = ClassifierTraining.Train(catalog, options);
+            var result = ClassifierTraining.Train(catalog, options, parse.GetValue(testFraction));
             result.Model.Save(parse.GetValue(model)!);
             Console.WriteLine($"trained on {result.Split.Train.Count} products in {result.FitTime.TotalSeconds:0.0} s; saved {parse.GetValue(model)}");
-            Console.WriteLine($"held-out test ({result.Split.Test.Count} products):");
-            PrintReport(result.Test);
+            if (result.Test is { } test)
+            {
+                Console.WriteLine($"held-out test ({result.Split.Test.Count} products):");
+                PrintReport(test);
+            }
+            else if (result.CrossFitted is { } crossFitted)
+            {
+                Console.WriteLine("nothing held out (--test-fraction 0); out-of-fold scores the thresholds were tuned on (optimistic):");
+                PrintReport(crossFitted);
+            }
         }));
         return command;
     }

@@ -39,6 +39,7 @@ public sealed class AutoMLTasks
     /// <summary>The library's own tasks: <c>classify</c> (the hierarchical classifier) and <c>rank</c> (the ranker).</summary>
     public static AutoMLTasks Standard { get; } = new([
         AutoMLTask.WithOptions<ClassifyTaskOptions>("classify", (data, o) => new ClassifierTrainable(data, o)),
+        AutoMLTask.WithOptions<ClassifyCataloguesTaskOptions>("classify-catalogues", (data, o) => new CataloguesClassifierTrainable(data, o)),
         AutoMLTask.WithOptions<RankTaskOptions>("rank", (data, o) => new RankerTrainable(data, o)),
     ]);
 

@@ -8,9 +8,11 @@ namespace Workbook.AutoML;
 
 /// <summary>
 /// Knobs of the classify task: the split (the classifier's own 80/10/10 by seed), and <c>Folds</c> &gt; 1 for k-fold
-/// cross-validation over train + validation instead of the fixed validation split.
+/// cross-validation over train + validation instead of the fixed validation split. <c>FixedTrainOnly</c> splits only
+/// the training part of the fixed 80/20 split (<see cref="ClassifierTraining.FixedSplit"/>), so tuning never sees the
+/// products the classifier is compared with its peers on.
 /// </summary>
-internal sealed record ClassifyTaskOptions(int SplitSeed = 1, int Folds = 1, int Threads = 0);
+internal sealed record ClassifyTaskOptions(int SplitSeed = 1, int Folds = 1, int Threads = 0, bool FixedTrainOnly = false);
 
 /// <summary>
 /// The hierarchical product classifier as a trainable. The space covers features (word and character n-grams,
@@ -36,7 +38,10 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
     {
         _options = options ?? new ClassifyTaskOptions();
         _catalog = ProductCatalog.LoadFolder(folder);
-        _split = ProductSplit.Create(_catalog, _options.SplitSeed, ClassifierTraining.TrainFraction, ClassifierTraining.ValidationFraction);
+        _split = _options.FixedTrainOnly
+            ? ProductSplit.Create(_catalog.Subset(ClassifierTraining.FixedSplit(_catalog).Train),
+                _options.SplitSeed, ClassifierTraining.TrainFraction, ClassifierTraining.ValidationFraction)
+            : ProductSplit.Create(_catalog, _options.SplitSeed, ClassifierTraining.TrainFraction, ClassifierTraining.ValidationFraction);
         // A fixed shuffle of train: a budget b takes its first b*n products, so subsamples are nested across rungs.
         _trainOrder = _split.Train.ToArray();
         new Random(_options.SplitSeed + 7).Shuffle(_trainOrder);

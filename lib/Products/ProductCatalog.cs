@@ -27,6 +27,9 @@ public sealed class ProductCatalog
         LabelInfoPath = labelInfoPath;
     }
 
+    /// <summary>The same catalogue (files, tree) holding only <paramref name="products"/>.</summary>
+    internal ProductCatalog Subset(IReadOnlyList<Product> products) => new(products, Labels, Issues, DataPath, LabelInfoPath);
+
     /// <summary>Products that have at least one known label: the ones models train and are scored on.</summary>
     public IReadOnlyList<Product> Labelled => Products.Where(p => p.Labels.Count > 0).ToList();
 

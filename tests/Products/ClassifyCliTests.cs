@@ -11,7 +11,7 @@ public class ClassifyCliTests
         var folder = ProductTestData.Folder("flipkart-1050");
         var model = tmp.File("flipkart.model");
 
-        var train = CliProcess.Run(["classify", "train", "--data", folder, "--model", model, "--seed", "3"]);
+        var train = CliProcess.Run(["classify", "train", "--data", folder, "--model", model, "--seed", "3", "--test-fraction", "0.1"]);
         Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
         Assert.Contains("hierarchical F1", train.Stdout);
 
@@ -30,6 +30,21 @@ public class ClassifyCliTests
         Assert.Equal(3, rows.Length);
         Assert.StartsWith("p1,\"Home Furnishing,", rows[1]);
         Assert.StartsWith("p2,", rows[2]);
+    }
+
+    [Fact]
+    public void By_default_train_uses_every_product_and_evaluate_says_it_scores_training_data()
+    {
+        using var tmp = ProductTestData.Temp();
+        var folder = ProductTestData.Folder("flipkart-1050");
+        var model = tmp.File("all.model");
+        var train = CliProcess.Run(["classify", "train", "--data", folder, "--model", model]);
+        Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
+        Assert.Contains("trained on 1050 products", train.Stdout);
+        Assert.Contains("nothing held out", train.Stdout);
+        var evaluate = CliProcess.Run(["classify", "evaluate", "--model", model, "--data", folder]);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        Assert.Contains("the model's own training data", evaluate.Stdout);
     }
 
     [Fact]

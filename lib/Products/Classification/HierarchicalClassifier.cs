@@ -8,7 +8,8 @@ namespace Workbook.Products.Classification;
 /// features of the products below it. P(label) is the product of the conditionals along its path, so probabilities
 /// respect the tree by construction; decoding (see <see cref="HierarchicalDecoder"/>) picks a consistent label set
 /// with per-level thresholds tuned on validation.
-/// Why sigmoids, not a softmax per node: a germeval blurb can sit on two paths and a node may be a product's
+/// Sigmoids by default, a softmax only where every training product below a node has exactly one of its children
+/// (<see cref="NodeLoss.Exclusive"/>: cdiscount, myntra): a germeval blurb can sit on two paths and a node may be a product's
 /// deepest label, so children are not mutually exclusive and "none of them" must be expressible.
 /// Why per node, not one flat model: each product only trains the ~3 small models on its path (tens of columns
 /// instead of thousands), which is what makes training fast, and each model sees only the products where its
@@ -41,7 +42,7 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var featurizer = new ProductFeaturizer(o);
         var x = featurizer.FitTransform(labelled, o.Threads);
-        Trace?.Invoke($"features: {watch.Elapsed.TotalSeconds:0.00} s, {x.Index.Length / (double)x.Count:0} per product");
+        Trace?.Invoke($"features: {watch.Elapsed.TotalSeconds:0.00} s, {x.NonZeros / (double)x.Count:0} per product");
         var parents = TrainParents(x, labelled, tree, o, cancel);
         Trace?.Invoke($"trained: {watch.Elapsed.TotalSeconds:0.00} s");
         var model = new HierarchicalClassifierModel(tree, o, featurizer.Idf, parents, HierarchicalDecoder.Default(tree.Depth));
@@ -49,6 +50,43 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
             model = model.WithDecoder(HierarchicalDecoder.Tune(model, validation.Where(p => p.Labels.Count > 0).ToList(), o.TuneFor));
         Trace?.Invoke($"tuned: {watch.Elapsed.TotalSeconds:0.00} s");
         return model;
+    }
+
+    /// <summary>
+    /// Trains on every labelled product of <paramref name="train"/>, nothing held back. The decoder's thresholds are
+    /// cross-fitted: the products are cut into <c>ThresholdFolds</c> folds, a model fitted on the other folds scores
+    /// each of the first few folds (as many as it takes to score about <c>ThresholdProducts</c> products: every fold of
+    /// a small catalogue, one of a large one), the decoder is tuned on those out-of-fold scores, and the final model,
+    /// fitted on all the products, decodes with it. <paramref name="crossFitted"/> is the tuned decoder's score on the
+    /// out-of-fold products (optimistic: the thresholds were tuned on them), null when there were too few products.
+    /// </summary>
+    public HierarchicalClassifierModel FitAll(IReadOnlyList<Product> train, LabelTree tree, out ClassificationReport? crossFitted,
+        CancellationToken cancel = default)
+    {
+        var o = Options;
+        o.Validate();
+        var labelled = train.Where(p => p.Labels.Count > 0).ToArray();
+        crossFitted = null;
+        var k = Math.Min(o.ThresholdFolds, labelled.Length / 10);
+        if (k < 2) return Fit(labelled, tree, [], cancel);
+        var shuffled = (Product[])labelled.Clone();
+        new Random(o.Seed + 17).Shuffle(shuffled);
+        var n = shuffled.Length;
+        var folds = (int)Math.Clamp(Math.Ceiling(Math.Min(n, o.ThresholdProducts) * (double)k / n), 1, k);
+        var candidates = new List<Candidate[]>();
+        var gold = new List<IReadOnlySet<int>>();
+        for (var f = 0; f < folds; f++)
+        {
+            int start = n * f / k, end = n * (f + 1) / k;
+            candidates.AddRange(Fit([.. shuffled[..start], .. shuffled[end..]], tree, [], cancel).Explore(shuffled[start..end]));
+            gold.AddRange(shuffled[start..end].Select(p => p.Labels));
+            Trace?.Invoke($"threshold fold {f + 1}/{folds} of {k}: {end - start} products scored");
+        }
+        var decoder = HierarchicalDecoder.Tune(tree, candidates.ToArray(), gold.ToArray(), o.TuneFor, o.Threads);
+        crossFitted = HierarchicalMetrics.Evaluate(tree, gold, candidates.Select(c => (IReadOnlySet<int>)decoder.Decode(tree, c)).ToList());
+        // The fold models' tables are garbage now: hand them back before the final fit allocates its own (peak memory).
+        GC.Collect();
+        return Fit(labelled, tree, [], cancel).WithDecoder(decoder);
     }
 
     private static uint Salt(int node) => (uint)(node + 2) * 0x9E3779B1u;
@@ -68,7 +106,7 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         }
 
         var bitmap = new ulong[(1 << o.HashBits) / 64];
-        var plans = new List<(int Node, int[] Children, int Rows, int[] Examples, long Cost)>();
+        var plans = new List<(int Node, int[] Children, int Rows, int[] Examples, long Cost, bool Softmax)>();
         foreach (var n in nodes)
         {
             var children = (n < 0 ? tree.Roots : tree.Children(n)).ToArray();
@@ -81,7 +119,9 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
             long distinct = 0;
             foreach (var word in bitmap) distinct += BitOperations.PopCount(word);
             var rows = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((ulong)Math.Max(distinct, 1)), 256UL, 1UL << o.HashBits);
-            plans.Add((n, children, rows, examples, nnz * children.Length));
+            var softmax = o.Loss == NodeLoss.Softmax || o.Loss == NodeLoss.Exclusive && examples.Length > 0 && children.Length > 1
+                && examples.All(e => children.Count(products[e].Labels.Contains) == 1);
+            plans.Add((n, children, rows, examples, nnz * children.Length, softmax));
         }
 
         // Column blocks: cut big nodes so no block holds more than 1/8 of the work. The cut depends only on the
@@ -91,7 +131,8 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         for (var pi = 0; pi < plans.Count; pi++)
         {
             var p = plans[pi];
-            var pieces = (int)Math.Clamp((p.Cost * 8 + total - 1) / Math.Max(total, 1), 1, Math.Max(p.Children.Length, 1));
+            // A softmax needs all of a node's columns in one block.
+            var pieces = p.Softmax ? 1 : (int)Math.Clamp((p.Cost * 8 + total - 1) / Math.Max(total, 1), 1, Math.Max(p.Children.Length, 1));
             for (var b = 0; b < pieces; b++)
             {
                 var start = p.Children.Length * b / pieces;
@@ -116,8 +157,8 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
             var positives = p.Examples.Select(e => products[e].Labels
                 .Select(l => Array.IndexOf(p.Children, l) - job.ColumnStart).Where(c => c >= 0 && c < job.Width).ToArray()).ToArray();
             view.Train(x, p.Examples, positives, o.Epochs, (float)o.LearningRate, (float)o.L2, o.Optimizer,
-                unchecked(o.Seed * 1000003 + (p.Node + 1) * 7919 + job.Block), cancel);
+                unchecked(o.Seed * 1000003 + (p.Node + 1) * 7919 + job.Block), cancel, p.Softmax ? NodeLoss.Softmax : NodeLoss.Sigmoid);
         });
-        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, QuantizedTable.From(tables[i]))).ToArray();
+        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, QuantizedTable.From(tables[i]), p.Softmax)).ToArray();
     }
 }

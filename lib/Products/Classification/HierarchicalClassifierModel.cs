@@ -191,7 +191,8 @@ public sealed class HierarchicalClassifierModel
     {
         parent.Score(index, value, scores);
         var s = scores.AsSpan(0, parent.Children.Length);
-        TensorPrimitives.Sigmoid(s, s);
+        if (parent.Softmax) TensorPrimitives.SoftMax(s, s);
+        else TensorPrimitives.Sigmoid(s, s);
         for (var c = 0; c < s.Length; c++) all.Add(new Candidate(parent.Children[c], s[c] * pathProbability, s[c]));
     }
 

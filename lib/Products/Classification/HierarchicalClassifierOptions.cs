@@ -9,12 +9,25 @@ public enum TermWeighting { Binary, TermFrequency, Sublinear, TfIdf, SublinearTf
 /// </summary>
 public enum OptimizerKind { AdaGrad, RowAdaGrad, Sgd }
 
+/// <summary>
+/// Each node's output: one sigmoid per child (children not exclusive: several paths, or none of the children), a
+/// softmax over the children (exactly one child; a product with several gets their mean as its target), or, with
+/// <c>Exclusive</c>, a softmax at the nodes where every training product below the node has exactly one of its
+/// children (cdiscount and myntra everywhere; germeval, whose blurbs can have two paths or stop early, almost nowhere)
+/// and sigmoids elsewhere.
+/// </summary>
+public enum NodeLoss { Sigmoid, Softmax, Exclusive }
+
 /// <summary>Which validation metric the decoding thresholds are tuned to maximise.</summary>
 public enum ThresholdMetric { HierarchicalF1, MicroF1, SamplesF1, ExactMatch }
 
 /// <summary>
-/// Every hyperparameter of <see cref="HierarchicalClassifier"/>. Defaults are the values the benchmark uses; the
-/// AutoML search varies them.
+/// Every hyperparameter of <see cref="HierarchicalClassifier"/>. The defaults come from the AutoML experiment that tuned
+/// one configuration for all four catalogues at once (task classify-catalogues, experiment classifier-default-2026-12-05,
+/// docs/experiments/classifier-default-2026-12-05.md): its best trial that keeps prediction above 50,000 products/s
+/// (trial 120: tf-idf weighting, the rest as before; its overall best, trial 39, adds the description's character
+/// n-grams and halves prediction speed). The node loss (<see cref="NodeLoss.Exclusive"/>, outside the search space) was
+/// measured on the fixed split.
 /// </summary>
 public sealed record HierarchicalClassifierOptions
 {
@@ -26,14 +39,15 @@ public sealed record HierarchicalClassifierOptions
     public int CharNgramMin { get; init; } = 3;
     /// <summary>Longest character n-gram (0 = off).</summary>
     public int CharNgramMax { get; init; } = 5;
-    /// <summary>Also take character n-grams of the description: +0.05 hF1 on germeval, +0.01 on cdiscount, but 5x the features per blurb (slower training and prediction).</summary>
+    /// <summary>Also take character n-grams of the description: +0.03-0.05 hF1 on germeval, a little on cdiscount, but several times the features per blurb (prediction on cdiscount drops from about 54,000 to 31,000 products per CPU-second; training memory grows).</summary>
     public bool CharNgramsInDescription { get; init; } = false;
     /// <summary>Description characters read per product (long blurbs add little after the first paragraphs).</summary>
     public int MaxDescriptionChars { get; init; } = 1000;
     /// <summary>Brand, shop and log-binned price as tokens of their own.</summary>
     public bool MetadataTokens { get; init; } = true;
-    public TermWeighting Weighting { get; init; } = TermWeighting.SublinearTfIdf;
+    public TermWeighting Weighting { get; init; } = TermWeighting.TfIdf;
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.RowAdaGrad;
+    public NodeLoss Loss { get; init; } = NodeLoss.Exclusive;
     public double LearningRate { get; init; } = 0.5;
     /// <summary>L2 penalty applied to the coordinates a product touches (sparse, per update).</summary>
     public double L2 { get; init; } = 0;
@@ -46,6 +60,14 @@ public sealed record HierarchicalClassifierOptions
     public ThresholdMetric TuneFor { get; init; } = ThresholdMetric.HierarchicalF1;
     /// <summary>Share of the training products held out for threshold tuning when no validation set is given.</summary>
     public double HoldOutFraction { get; init; } = 0.1;
+    /// <summary>
+    /// <see cref="HierarchicalClassifier.FitAll"/>: the training products are cut into this many folds; a model fitted
+    /// without a fold scores it, and the decoder is tuned on those out-of-fold scores before the final model is fitted on
+    /// every product.
+    /// </summary>
+    public int ThresholdFolds { get; init; } = 5;
+    /// <summary>FitAll uses only as many folds as it takes to score about this many products (all folds on small catalogues, one on large ones).</summary>
+    public int ThresholdProducts { get; init; } = 5000;
     public int Seed { get; init; } = 1;
     /// <summary>Worker threads for training and prediction (results do not depend on it).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -64,6 +86,8 @@ public sealed record HierarchicalClassifierOptions
         Check(ExploreThreshold is >= 0 and < 1, $"ExploreThreshold {ExploreThreshold} must be in [0,1)");
         Check(BeamWidth >= 1, $"BeamWidth {BeamWidth} must be >= 1");
         Check(HoldOutFraction is >= 0 and < 1, $"HoldOutFraction {HoldOutFraction} must be in [0,1)");
+        Check(ThresholdFolds >= 2, $"ThresholdFolds {ThresholdFolds} must be >= 2");
+        Check(ThresholdProducts >= 1, $"ThresholdProducts {ThresholdProducts} must be >= 1");
         Check(Threads >= 1, $"Threads {Threads} must be >= 1");
         Check(MaxDescriptionChars >= 0, $"MaxDescriptionChars {MaxDescriptionChars} must be >= 0");
     }

@@ -61,13 +61,14 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
     private static readonly float[] DescendGrid = [0f, 0.05f, 0.1f, 0.15f, 0.2f, 0.25f, 0.3f, 0.35f, 0.4f, 0.45f, 0.5f, 0.6f, 0.7f];
 
     /// <summary>Coordinate ascent over the per-level thresholds and the descend threshold, maximising <paramref name="metric"/> on <paramref name="validation"/>.</summary>
-    internal static HierarchicalDecoder Tune(HierarchicalClassifierModel model, IReadOnlyList<Product> validation, ThresholdMetric metric)
+    internal static HierarchicalDecoder Tune(HierarchicalClassifierModel model, IReadOnlyList<Product> validation, ThresholdMetric metric) =>
+        Tune(model.Tree, model.Explore(validation), validation.Select(p => p.Labels).ToArray(), metric, model.Options.Threads);
+
+    /// <summary>The same search on explored candidates and their gold sets (e.g. out-of-fold candidates of several models).</summary>
+    internal static HierarchicalDecoder Tune(LabelTree tree, Candidate[][] candidates, IReadOnlySet<int>[] gold, ThresholdMetric metric, int threads)
     {
-        var tree = model.Tree;
-        var candidates = model.Explore(validation);
         var greedy = candidates.Select(c => GreedyPath(tree, c)).ToArray();
-        var gold = validation.Select(p => p.Labels).ToArray();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = model.Options.Threads };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         double Score(HierarchicalDecoder d)
         {
             long tp = 0, predicted = 0, actual = 0;

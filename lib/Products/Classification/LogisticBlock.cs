@@ -99,7 +99,7 @@ internal sealed class LogisticBlock
     /// in a fresh seeded order. <paramref name="positives"/>[i] lists the columns that are 1 for <paramref name="examples"/>[i].
     /// </summary>
     public void Train(SparseRows x, int[] examples, int[][] positives, int epochs, float learningRate, float l2,
-        OptimizerKind optimizer, int seed, CancellationToken cancel = default)
+        OptimizerKind optimizer, int seed, CancellationToken cancel = default, NodeLoss loss = NodeLoss.Sigmoid)
     {
         var k = K;
         var g2 = optimizer == OptimizerKind.AdaGrad ? new float[(long)Rows * k] : null;
@@ -109,7 +109,7 @@ internal sealed class LogisticBlock
         var grad = new float[k];
         var step = new float[k];
         var tmp = new float[k];
-        var rows = new int[x.Index.Length == 0 ? 1 : examples.Max(e => x.Start[e + 1] - x.Start[e]) + 1];
+        var rows = new int[examples.Length == 0 ? 1 : examples.Max(x.Length) + 1];
         var bias = Bias.AsSpan(_offset, k);
         var order = Enumerable.Range(0, examples.Length).ToArray();
         var rng = new Random(seed);
@@ -126,8 +126,18 @@ internal sealed class LogisticBlock
                 var r = rows.AsSpan(0, index.Length);
                 RowsOf(index, r);
                 ScoreRows(r, value, scores);
-                TensorPrimitives.Sigmoid(scores, grad);
-                foreach (var c in positives[position]) grad[c] -= 1f;
+                if (loss == NodeLoss.Softmax)
+                {
+                    // Cross-entropy against the mean of the product's children (one, except germeval's second paths).
+                    TensorPrimitives.SoftMax(scores, grad);
+                    var share = 1f / Math.Max(1, positives[position].Length);
+                    foreach (var c in positives[position]) grad[c] -= share;
+                }
+                else
+                {
+                    TensorPrimitives.Sigmoid(scores, grad);
+                    foreach (var c in positives[position]) grad[c] -= 1f;
+                }
                 t++;
                 // Plain SGD decays as 1/sqrt(t); AdaGrad adapts per coordinate (or per row) instead.
                 var rate = optimizer == OptimizerKind.Sgd ? learningRate / MathF.Sqrt(1 + t / (float)examples.Length) : learningRate;

@@ -15,7 +15,7 @@ internal static class ModelFile
     public const int Version = 2; // 2: int8 rows with a per-row scale (QuantizedTable)
     private static readonly byte[] Magic = "WBHC"u8.ToArray();
 
-    private sealed record ParentShape(int Node, int[] Children, int Rows, uint Salt);
+    private sealed record ParentShape(int Node, int[] Children, int Rows, uint Salt, bool Softmax = false);
     private sealed record Header(
         HierarchicalClassifierOptions Options,
         LabelTree.Row[] Tree,
@@ -36,7 +36,7 @@ internal static class ModelFile
             model.Decoder.LevelThresholds.ToArray(),
             model.Decoder.DescendThreshold,
             model.Idf != null,
-            model.Parents.Select(p => new ParentShape(p.Node, p.Children, p.Table.Rows, p.Table.Salt)).ToArray(),
+            model.Parents.Select(p => new ParentShape(p.Node, p.Children, p.Table.Rows, p.Table.Salt, p.Softmax)).ToArray(),
             model.Metadata.ToDictionary(),
             Provenance.Capture(SourceFiles(model)));
         AtomicFile.Write(path, temp =>
@@ -135,7 +135,7 @@ internal static class ModelFile
                 || p.Children.Any(c => c < 0 || c >= tree.Count) || p.Rows < 1 || p.Rows > buckets)
                 throw new InvalidDataException($"{path}: model parent {i} has an invalid node, children or row count.");
             Fits(QuantizedTable.BytesFor(p.Rows, p.Children.Length) + 4L * p.Children.Length, r, end, path, $"parent {i}'s table");
-            parents[i] = new ParentClassifier(p.Node, p.Children, QuantizedTable.Read(r, p.Rows, p.Children.Length, p.Salt));
+            parents[i] = new ParentClassifier(p.Node, p.Children, QuantizedTable.Read(r, p.Rows, p.Children.Length, p.Salt), p.Softmax);
         }
         if (file.Position != end)
             throw new InvalidDataException($"{path}: model file has {end - file.Position} bytes after its last table.");

@@ -58,7 +58,7 @@ internal sealed class ProductFeaturizer
     private SparseRows Weigh((int[] Index, float[] Count)[] raw, int threads)
     {
         Parallel.For(0, raw.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => WeighRow(raw[i].Index, raw[i].Count));
-        return SparseRows.Concat(raw);
+        return new SparseRows(raw);
     }
 
     /// <summary>One product's weighted, L2-normalised features (for prediction, which needs no matrix).</summary>

@@ -73,18 +73,9 @@ public static class ClassifierStudy
         var starterPredicted = starter.Predict(split.Test);
         var starterReport = HierarchicalMetrics.Evaluate(tree, gold, starterPredicted.Select(s => (IReadOnlySet<int>)tree.Closure(s)).ToList());
 
-        double ExactLevel2(IReadOnlyList<IReadOnlySet<int>> predicted) => split.Test.Select((p, i) =>
-            p.Labels.Where(l => tree.Level(l) == 2).ToHashSet().SetEquals(predicted[i].Where(l => tree.Level(l) == 2)) ? 1.0 : 0.0).Average();
+        double ExactLevel2(IReadOnlyList<IReadOnlySet<int>> predicted) => ExactLevel2Of(tree, split.Test, predicted);
 
-        var peerResults = new List<PeerResult>();
-        foreach (var peer in (peers ?? new Dictionary<string, MLNetClassifierOptions>()).Values)
-        {
-            watch.Restart();
-            var peerModel = new MLNetHierarchicalClassifier(peer with { Seed = seed }).Fit(train, tree);
-            var peerFit = watch.Elapsed.TotalSeconds;
-            var peerPredicted = peerModel.Predict(split.Test);
-            peerResults.Add(new PeerResult("ML.NET " + peer.Name, HierarchicalMetrics.Evaluate(tree, gold, peerPredicted), ExactLevel2(peerPredicted), peerFit));
-        }
+        var peerResults = Peers(split, train, tree, seed, peers);
 
         var errors = split.Test.Select((p, i) => (p, pred: predictions[i])).Where(t => !t.p.Labels.SetEquals(t.pred.Labels)).Select(t =>
         {
@@ -107,6 +98,40 @@ public static class ClassifierStudy
             fit, starterFit, report, starterReport, ExactLevel2(starterPredicted), ExactLevel2(predictions.Select(p => p.Labels).ToList()),
             errors.Take(40).ToList(), tuned, peerResults);
     }
+
+    /// <summary>
+    /// ML.NET's per-node trainers alone on the study's split and capped training products (<see cref="Run"/>'s), as
+    /// comparison rows: the expensive part of the comparison, a target of its own that notebook 02 shows when it is built.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> RunPeers(string folder, int maxTrain, int seed, IReadOnlyDictionary<string, MLNetClassifierOptions> peers)
+    {
+        var catalog = ProductCatalog.LoadFolder(folder);
+        var split = ProductSplit.Create(catalog, seed, ClassifierTraining.TrainFraction, ClassifierTraining.ValidationFraction);
+        var train = split.Train.Take(maxTrain).ToList();
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        return Peers(split, train, catalog.Labels, seed, peers).Select(p => new ComparisonRow(name, p.Model, catalog.Labels.Count, train.Count,
+            split.Test.Count, p.ExactLevel2, p.Report.ExactMatch, p.Report.HierarchicalF1, p.Report.MicroF1, p.Report.MacroF1, p.Report.SamplesF1,
+            p.FitSeconds)).ToList();
+    }
+
+    private static List<PeerResult> Peers(ProductSplit split, IReadOnlyList<Product> train, LabelTree tree, int seed,
+        IReadOnlyDictionary<string, MLNetClassifierOptions>? peers)
+    {
+        var gold = split.Test.Select(p => p.Labels).ToList();
+        var results = new List<PeerResult>();
+        foreach (var peer in (peers ?? new Dictionary<string, MLNetClassifierOptions>()).Values)
+        {
+            var watch = Stopwatch.StartNew();
+            var model = new MLNetHierarchicalClassifier(peer with { Seed = seed }).Fit(train, tree);
+            var fit = watch.Elapsed.TotalSeconds;
+            var predicted = model.Predict(split.Test);
+            results.Add(new PeerResult("ML.NET " + peer.Name, HierarchicalMetrics.Evaluate(tree, gold, predicted), ExactLevel2Of(tree, split.Test, predicted), fit));
+        }
+        return results;
+    }
+
+    private static double ExactLevel2Of(LabelTree tree, IReadOnlyList<Product> test, IReadOnlyList<IReadOnlySet<int>> predicted) => test.Select((p, i) =>
+        p.Labels.Where(l => tree.Level(l) == 2).ToHashSet().SetEquals(predicted[i].Where(l => tree.Level(l) == 2)) ? 1.0 : 0.0).Average();
 
     /// <summary>Labels as "level1 > level2 > level3" paths, several paths joined by " | ".</summary>
     public static string LabelPath(LabelTree tree, IReadOnlySet<int> labels)
