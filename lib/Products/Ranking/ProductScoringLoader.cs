@@ -26,19 +26,4 @@ public static class ProductScoringLoader
         }
         return new ProductScoringData(products, rejects, path);
     }
-
-    /// <summary>
-    /// TEMPORARY, for notebook 00 until its rewrite passes the path (then delete this): the first
-    /// <c>data/ranking/product_scoring.csv</c> found upward from the current directory. Nothing else may call it: the
-    /// library takes paths; the CLI, the DAG and the tests know the layout (WorkbookPaths in studies/).
-    /// </summary>
-    public static ProductScoringData LoadDefault()
-    {
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d != null; d = d.Parent)
-        {
-            var path = Path.Combine(d.FullName, "data", "ranking", "product_scoring.csv");
-            if (File.Exists(path)) return Load(path);
-        }
-        throw new FileNotFoundException("No data/ranking/product_scoring.csv above the current directory; pass the path to Load.");
-    }
 }
