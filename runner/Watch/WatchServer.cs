@@ -121,7 +121,7 @@ internal sealed class WatchServer : IAsyncDisposable
                 await Send(response, 403, "text/plain", "report --watch: only this machine's own pages (127.0.0.1) may connect.");
                 return;
             }
-            if (request.HttpMethod is not ("GET" or "HEAD"))
+            if (request.HttpMethod != "GET")
             {
                 await Send(response, 405, "text/plain", "report --watch serves pages only.");
                 return;
