@@ -84,14 +84,14 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
                 int start = n * f / k, end = n * (f + 1) / k;
                 candidates.AddRange(new HierarchicalClassifier(options).Fit([.. shuffled[..start], .. shuffled[end..]], tree, [], cancel).Explore(shuffled[start..end]));
                 Trace?.Invoke($"{loss}: threshold fold {f + 1}/{folds} of {k}: {end - start} products scored");
+                // The fold model is garbage now: hand its tables back before the next fit allocates its own (peak memory).
+                GC.Collect();
             }
             var decoder = HierarchicalDecoder.Tune(tree, candidates.ToArray(), gold, o.TuneFor, o.Threads);
             var report = HierarchicalMetrics.Evaluate(tree, gold, candidates.Select(c => (IReadOnlySet<int>)decoder.Decode(tree, c)).ToList());
             if (best is null || report.HierarchicalF1 > best.Value.Report.HierarchicalF1) best = (options, decoder, report);
         }
         crossFitted = best!.Value.Report;
-        // The fold models' tables are garbage now: hand them back before the final fit allocates its own (peak memory).
-        GC.Collect();
         return new HierarchicalClassifier(best.Value.Options).Fit(labelled, tree, [], cancel).WithDecoder(best.Value.Decoder);
     }
 
