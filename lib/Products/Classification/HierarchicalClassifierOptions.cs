@@ -28,7 +28,7 @@ public enum ThresholdMetric { HierarchicalF1, MicroF1, SamplesF1, ExactMatch }
 /// one configuration for all four catalogues at once (task classify-catalogues, experiment classifier-default-2026-12-05,
 /// docs/experiments/classifier-default-2026-12-05.md): its best trial that keeps prediction above 50,000 products/s
 /// (trial 120: tf-idf weighting, the rest as before; its overall best, trial 39, adds the description's character
-/// n-grams and halves prediction speed). The node loss (<see cref="NodeLoss.Exclusive"/>, outside the search space) was
+/// n-grams and halves prediction speed). The node loss (<see cref="NodeLoss.Auto"/>, outside the search space) was
 /// measured on the fixed split.
 /// </summary>
 public sealed record HierarchicalClassifierOptions
