@@ -73,20 +73,26 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
         new Random(o.Seed + 17).Shuffle(shuffled);
         var n = shuffled.Length;
         var folds = (int)Math.Clamp(Math.Ceiling(Math.Min(n, o.ThresholdProducts) * (double)k / n), 1, k);
-        var candidates = new List<Candidate[]>();
-        var gold = new List<IReadOnlySet<int>>();
-        for (var f = 0; f < folds; f++)
+        var gold = Enumerable.Range(0, folds).SelectMany(f => shuffled[(n * f / k)..(n * (f + 1) / k)].Select(p => p.Labels)).ToArray();
+        (HierarchicalClassifierOptions Options, HierarchicalDecoder Decoder, ClassificationReport Report)? best = null;
+        foreach (var loss in o.Loss == NodeLoss.Auto ? [NodeLoss.Sigmoid, NodeLoss.Exclusive] : new[] { o.Loss })
         {
-            int start = n * f / k, end = n * (f + 1) / k;
-            candidates.AddRange(Fit([.. shuffled[..start], .. shuffled[end..]], tree, [], cancel).Explore(shuffled[start..end]));
-            gold.AddRange(shuffled[start..end].Select(p => p.Labels));
-            Trace?.Invoke($"threshold fold {f + 1}/{folds} of {k}: {end - start} products scored");
+            var options = o with { Loss = loss };
+            var candidates = new List<Candidate[]>();
+            for (var f = 0; f < folds; f++)
+            {
+                int start = n * f / k, end = n * (f + 1) / k;
+                candidates.AddRange(new HierarchicalClassifier(options).Fit([.. shuffled[..start], .. shuffled[end..]], tree, [], cancel).Explore(shuffled[start..end]));
+                Trace?.Invoke($"{loss}: threshold fold {f + 1}/{folds} of {k}: {end - start} products scored");
+                // The fold model is garbage now: hand its tables back before the next fit allocates its own (peak memory).
+                GC.Collect();
+            }
+            var decoder = HierarchicalDecoder.Tune(tree, candidates.ToArray(), gold, o.TuneFor, o.Threads);
+            var report = HierarchicalMetrics.Evaluate(tree, gold, candidates.Select(c => (IReadOnlySet<int>)decoder.Decode(tree, c)).ToList());
+            if (best is null || report.HierarchicalF1 > best.Value.Report.HierarchicalF1) best = (options, decoder, report);
         }
-        var decoder = HierarchicalDecoder.Tune(tree, candidates.ToArray(), gold.ToArray(), o.TuneFor, o.Threads);
-        crossFitted = HierarchicalMetrics.Evaluate(tree, gold, candidates.Select(c => (IReadOnlySet<int>)decoder.Decode(tree, c)).ToList());
-        // The fold models' tables are garbage now: hand them back before the final fit allocates its own (peak memory).
-        GC.Collect();
-        return Fit(labelled, tree, [], cancel).WithDecoder(decoder);
+        crossFitted = best!.Value.Report;
+        return new HierarchicalClassifier(best.Value.Options).Fit(labelled, tree, [], cancel).WithDecoder(best.Value.Decoder);
     }
 
     private static uint Salt(int node) => (uint)(node + 2) * 0x9E3779B1u;
@@ -119,7 +125,7 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
             long distinct = 0;
             foreach (var word in bitmap) distinct += BitOperations.PopCount(word);
             var rows = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((ulong)Math.Max(distinct, 1)), 256UL, 1UL << o.HashBits);
-            var softmax = o.Loss == NodeLoss.Softmax || o.Loss == NodeLoss.Exclusive && examples.Length > 0 && children.Length > 1
+            var softmax = o.Loss == NodeLoss.Softmax || o.Loss is NodeLoss.Exclusive or NodeLoss.Auto && examples.Length > 0 && children.Length > 1
                 && examples.All(e => children.Count(products[e].Labels.Contains) == 1);
             plans.Add((n, children, rows, examples, nnz * children.Length, softmax));
         }
