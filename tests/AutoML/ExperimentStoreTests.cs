@@ -147,9 +147,10 @@ public sealed class ExperimentStoreTests : IDisposable
     [Fact]
     public void A_time_budget_cuts_the_running_trial_which_a_resume_with_more_time_reruns()
     {
-        // Halving's first rung runs on 1/27 of the budget: 27 s / 27 = 1 s per trial, against a 0.5 s budget, so the
-        // first trial is always cut, whatever the machine load.
-        var t = new SyntheticTrainable(new SyntheticOptions(SleepMs: 27000));
+        // Halving's first rung runs on 1/27 of the budget: 81 s / 27 = 3 s per trial, against a 0.5 s budget, so the
+        // first trial is cut even when a loaded machine fires the budget's timer 2 s late (1 s trials once completed
+        // before a timer delayed that long under a full test run at load 25).
+        var t = new SyntheticTrainable(new SyntheticOptions(SleepMs: 81000));
         using var store = ExperimentStore.Open(StorePath);
         var watch = Stopwatch.StartNew();
         var summary = new AutoMLExperiment(store, t).Run(AutoMLTasks.Define("timed", t, "(none)", "{}", "halving", 1, 0.5, 2));
@@ -158,8 +159,8 @@ public sealed class ExperimentStoreTests : IDisposable
         Assert.Equal(TrialStatus.Killed, cut.Status);
         Assert.Contains("time budget", cut.Error);
 
-        // With 5 s in total, two 1 s trials fit; the cut trial keeps its number.
-        var resumed = new AutoMLExperiment(store, t).Run(AutoMLTasks.Define("timed", t, "(none)", "{}", "halving", 1, 5, 2));
+        // With 12 s in total, two 3 s trials fit; the cut trial keeps its number.
+        var resumed = new AutoMLExperiment(store, t).Run(AutoMLTasks.Define("timed", t, "(none)", "{}", "halving", 1, 12, 2));
         Assert.Equal([1, 2], resumed.Trials.Select(x => x.Number));
         Assert.All(resumed.Trials, x => Assert.Equal(TrialStatus.Completed, x.Status));
         Assert.Equal(2, resumed.Trials[0].Attempts);
