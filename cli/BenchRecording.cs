@@ -38,11 +38,12 @@ internal static class BenchRecording
             Console.Error.WriteLine($"bench {verb.Name}: exit code {exit}; nothing recorded.");
             return exit;
         }
-        var (commit, dirty) = Provenance.GitState();
         // The command as run: a Debug build's numbers are not comparable, and the record says so by its command.
         var configuration = IsOptimized() ? "-c Release " : "";
         var command = $"dotnet run {configuration}-- " + string.Join(' ', args.Where(a => a != "--record").Select(Quote));
         var path = Path.Combine(WorkbookPaths.Root(), "docs", "BENCHMARKS.md");
+        // The document itself is rewritten by every record, so its own change does not make a run "uncommitted".
+        var (commit, dirty) = Provenance.GitState(except: path);
         BenchmarkDocument.Record(path, new BenchmarkDocument.Run(verb.Name, command, DateTimeOffset.UtcNow, MachineLoad.Now(), commit, dirty, captured.ToString()));
         Console.WriteLine($"recorded in {path} (bench:{verb.Name})");
         return 0;

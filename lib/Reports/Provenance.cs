@@ -20,12 +20,15 @@ public sealed record Provenance(string Commit, bool Dirty, DateTimeOffset Create
     /// <summary>
     /// HEAD's hash and whether tracked files differ from it, for the checkout holding <paramref name="directory"/>
     /// (default: the current directory; git looks upward from it); ("unknown", false) outside a git checkout.
+    /// A change to <paramref name="except"/> (a file the caller is about to rewrite, e.g. the benchmarks document that
+    /// records the run) does not count.
     /// </summary>
-    public static (string Commit, bool Dirty) GitState(string? directory = null)
+    public static (string Commit, bool Dirty) GitState(string? directory = null, string? except = null)
     {
         var head = Git(directory, "rev-parse HEAD");
         if (head is null) return ("unknown", false);
-        var status = Git(directory, "status --porcelain --untracked-files=no");
+        var status = Git(directory, "status --porcelain --untracked-files=no"
+            + (except is null ? "" : $" -- \":/\" \":(exclude){Path.GetFullPath(except)}\""));
         return (head, !string.IsNullOrWhiteSpace(status));
     }
 
