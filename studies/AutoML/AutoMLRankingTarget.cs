@@ -45,7 +45,8 @@ public static class AutoMLRankingTarget
     {
         string Out(string file) => context.Output($"{Folder}/{file}");
         var data = context.Input(Data);
-        var rank = new RankerTrainable(data, new RankTaskOptions(TuneSeeds: 6, TestSeeds: 20));
+        // Built from Options, the string the experiments record, as `automl run --task rank` would: one source for the seeds.
+        var rank = (RankerTrainable)AutoMLTasks.Standard.Create("rank", data, Options);
         using var store = ExperimentStore.OpenFresh(Out("experiments.db"));
         var runs = Tuners.Select(t => AutoMLTargets.Run(store, rank, data, Options, t.Tuner, t.Trials, ct)).ToList();
         foreach (var r in runs)
