@@ -1,5 +1,3 @@
-using MathNet.Numerics;
-
 namespace Workbook.Products.Ranking;
 
 /// <summary>
@@ -85,15 +83,15 @@ internal sealed class RankingModel
         {
             if (pi <= 0 || clicks > 0) return new CtrPosterior(0, post);
             if (impressions <= 0) return new CtrPosterior(pi, post);
-            var clickable = (1 - pi) * Math.Exp(SpecialFunctions.BetaLn(prior.Alpha, prior.Beta + impressions) - SpecialFunctions.BetaLn(prior.Alpha, prior.Beta));
+            var clickable = (1 - pi) * Math.Exp(new BetaBinomialKernel(prior).LogRatio(0, impressions));
             return new CtrPosterior(pi / (pi + clickable), post);
         }
         var hot = Scaled(band.Hot, factor);
         var hotPost = hot.Update(clicks, impressions);
         if (impressions <= 0) return new CtrPosterior(pi, post, band.HotMass, hotPost);
-        double c = clicks, f = impressions - clicks;
-        var l1 = Math.Log(1 - pi - band.HotMass) + SpecialFunctions.BetaLn(prior.Alpha + c, prior.Beta + f) - SpecialFunctions.BetaLn(prior.Alpha, prior.Beta);
-        var l2 = Math.Log(band.HotMass) + SpecialFunctions.BetaLn(hot.Alpha + c, hot.Beta + f) - SpecialFunctions.BetaLn(hot.Alpha, hot.Beta);
+        double c = clicks;
+        var l1 = Math.Log(1 - pi - band.HotMass) + new BetaBinomialKernel(prior).LogRatio(c, impressions);
+        var l2 = Math.Log(band.HotMass) + new BetaBinomialKernel(hot).LogRatio(c, impressions);
         var l0 = clicks > 0 || pi <= 0 ? double.NegativeInfinity : Math.Log(pi);
         var m = Math.Max(l0, Math.Max(l1, l2));
         double e0 = Math.Exp(l0 - m), e1 = Math.Exp(l1 - m), e2 = Math.Exp(l2 - m), z = e0 + e1 + e2;

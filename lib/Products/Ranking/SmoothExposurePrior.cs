@@ -1,5 +1,3 @@
-using MathNet.Numerics;
-
 namespace Workbook.Products.Ranking;
 
 /// <summary>
@@ -31,7 +29,7 @@ internal record SmoothExposurePrior(double Center, double Scale, double UMin, do
         var clickable = (a + clicks) / (a + b + Math.Max(0, views));
         if (clicks > 0 || pi <= 0) return clickable;
         if (views <= 0) return (1 - pi) * clickable;
-        var keep = (1 - pi) * Math.Exp(SpecialFunctions.BetaLn(a, b + views) - SpecialFunctions.BetaLn(a, b));
+        var keep = (1 - pi) * Math.Exp(new BetaBinomialKernel(a, b).LogRatio(0, views));
         return keep / (pi + keep) * clickable;
     }
 
