@@ -53,8 +53,13 @@ public sealed class AutoMLCli : ICliModule
                           "per run (--budget); trials per minute against one worker, and asha's wall time to reach random's best (default tuners random,asha)",
         };
         var seeds = new Option<string?>("--seeds") { Description = "With --workers: comma-separated seeds (default: --seed)" };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "With --workers: threads per trial for tasks that have them (1: trials single-threaded, so n workers can use n cores; 0: every core)",
+            DefaultValueFactory = _ => 1,
+        };
         var cmd = new Command("automl", "Each tuner on the same time budget; tuned vs default on the test split; halving's time to reach random's best");
-        foreach (var o in new Option[] { task, data, budget, tuners, seed, options, workers, seeds }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, data, budget, tuners, seed, options, workers, seeds, threads }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             var t = p.GetValue(task)!;
@@ -66,7 +71,9 @@ public sealed class AutoMLCli : ICliModule
             {
                 var tunerList = p.GetResult(tuners) is null or { Implicit: true } ? ["random", "asha"] : list;
                 var seedList = Ints(p.GetValue(seeds) ?? p.GetValue(seed).ToString(CultureInfo.InvariantCulture));
-                return WorkersBenchmark(trainable, dataPath, optionsJson, p.GetValue(budget), tunerList, seedList, Ints(counts), ct);
+                // Every worker count gets the same threads per trial, so the ratio measures the workers, not the trials' own parallelism.
+                if (Tasks.HasThreads(t)) optionsJson = Tasks.WithThreads(t, optionsJson, p.GetValue(threads));
+                return WorkersBenchmark(Tasks.Create(t, dataPath, optionsJson), dataPath, optionsJson, p.GetValue(budget), tunerList, seedList, Ints(counts), ct);
             }
             Console.WriteLine($"bench automl: task {t}, data {dataPath}, {p.GetValue(budget):0} s per tuner, seed {p.GetValue(seed)}, load {MachineLoad.Now()}");
             var r = AutoMLBenchmark.Run(trainable, dataPath, optionsJson, p.GetValue(budget), list, p.GetValue(seed),
@@ -97,7 +104,7 @@ public sealed class AutoMLCli : ICliModule
         IReadOnlyList<int> seeds, IReadOnlyList<int> workers, CancellationToken ct)
     {
         Console.WriteLine($"bench automl --workers {string.Join(',', workers)}: task {trainable.Task}, data {dataPath}, {budget:0} s wall per run, " +
-                          $"tuners {string.Join(',', tuners)}, seeds {string.Join(',', seeds)}, {Environment.ProcessorCount} cores, load {MachineLoad.Now()}");
+                          $"tuners {string.Join(',', tuners)}, seeds {string.Join(',', seeds)}, task options {optionsJson}, {Environment.ProcessorCount} cores, load {MachineLoad.Now()}");
         var rows = AutoMLWorkersBenchmark.Run(trainable, dataPath, optionsJson, budget, tuners, seeds, workers,
             Workbook.WorkbookPaths.Data("derived", "automl-workers-bench.db"), StartSelf, Console.WriteLine, ct);
         var table = new Spectre.Console.Table().AddColumns("seed", "tuner", "workers", "trials (full)", "wall s", "trial s", "trials/min", "vs 1 worker",
@@ -212,15 +219,20 @@ public sealed class AutoMLCli : ICliModule
     {
         var name = new Argument<string>("experiment") { Description = "Experiment to join (created by `automl run`)" };
         var cmd = new Command("worker", "Join an experiment as one more worker: take trials from the shared store until its budget or tuner runs out (no refit)");
+        var threads = new Option<int?>("--threads")
+        {
+            Description = "Threads per trial in this worker (default: the experiment's task options; 0 = every core). Results do not depend on it; " +
+                          "on one machine, one worker per core with --threads 1 finishes more trials than one worker with every core",
+        };
         cmd.Arguments.Add(name);
-        cmd.Options.Add(StoreOption);
-        cmd.Options.Add(HeartbeatOption);
+        foreach (var o in new Option[] { StoreOption, HeartbeatOption, threads }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             using var store = ExperimentStore.Open(p.GetValue(StoreOption));
             var d = store.Get(p.GetValue(name)!).Definition;
-            var trainable = Tasks.Create(d.Task, d.DataPath, d.TaskOptions);
-            Console.WriteLine($"worker on {d.Name} ({store.Path}): task {d.Task}, tuner {d.Tuner}, seed {d.Seed}");
+            var trainable = Tasks.Create(d.Task, d.DataPath, p.GetValue(threads) is { } n ? Tasks.WithThreads(d.Task, d.TaskOptions, n) : d.TaskOptions);
+            Console.WriteLine($"worker on {d.Name} ({store.Path}): task {d.Task}, tuner {d.Tuner}, seed {d.Seed}" +
+                              (p.GetValue(threads) is { } t ? $", {(t == 0 ? "every core" : $"{t} thread(s)")} per trial" : ""));
             var summary = Engine(store, trainable, p).Join(d.Name, new Callback(x => { if (!x.Replayed) Console.WriteLine(PlainLine(x)); }), ct);
             Console.WriteLine($"stopped: {summary.StopReason}; ran {summary.TrialsRun} trial(s); the experiment holds {summary.Trials.Count}; " +
                               $"best {trainable.Objective} {F(summary.Best?.Objective)} (trial {summary.Best?.Number.ToString(CultureInfo.InvariantCulture) ?? "-"})");

@@ -55,6 +55,9 @@ public sealed class ReportCli : ICliModule
 
 internal static class ReportCommand
 {
+    /// <summary>Notebooks run at once: at most two (a notebook mostly keeps one core busy, and each holds its script state in memory).</summary>
+    private static readonly int RenderSlots = Math.Clamp(Environment.ProcessorCount, 1, 2);
+
     public static async Task<int> RunAsync(IReadOnlyList<string> requested, string? output, CancellationToken ct, bool useCache = true)
     {
         var root = WorkbookPaths.Root();
@@ -90,7 +93,6 @@ internal static class ReportCommand
         // The terminal itself, not Console.Out: cells capture what the console gets while they run.
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var interactive = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
-        var runs = new List<NotebookRun>();
         async Task<NotebookRun> RunOne(string path, Action<CellRun>? onCell)
         {
             var runner = new NotebookRunner();
@@ -98,49 +100,56 @@ internal static class ReportCommand
             return await runner.RunAsync(path, ct);
         }
 
-        async Task RunAll(Action<string, int, int>? onNotebook, Action<CellRun>? onCell)
+        // Notebooks run side by side (RenderSlots at a time): a cell compiles and runs on one core, so one notebook
+        // at a time leaves the other core idle. Each notebook's page and cache entry are its own files.
+        var results = new NotebookRun[paths.Count];
+        async Task RunAll(Func<string, int, int, (Action<CellRun> OnCell, Action Done)>? onNotebook)
         {
-            for (var i = 0; i < paths.Count; i++)
+            using var slots = new SemaphoreSlim(RenderSlots);
+            await Task.WhenAll(paths.Select(async (path, i) =>
             {
-                onNotebook?.Invoke(paths[i], i, paths.Count);
-                var reused = useCache ? cache.TryReuse(paths[i], FilesRead(paths[i])) : null;
-                if (reused != null)
+                await slots.WaitAsync(ct);
+                try
                 {
-                    foreach (var cell in reused.Cells) onCell?.Invoke(cell);
+                    var progress = onNotebook?.Invoke(path, i, paths.Count);
+                    var reused = useCache ? cache.TryReuse(path, FilesRead(path)) : null;
+                    if (reused != null && progress is { } p)
+                        foreach (var cell in reused.Cells) p.OnCell(cell);
+                    var run = reused ?? await RunOne(path, progress?.OnCell);
+                    if (reused == null) cache.Save(path, run, FilesRead(path));
+                    run = run with { Derived = DerivedData(reads[path]) };
+                    NotebookReport.Write(run, outDir);
+                    results[i] = run;
+                    progress?.Done();
                 }
-                var run = reused ?? await RunOne(paths[i], onCell);
-                if (reused == null) cache.Save(paths[i], run, FilesRead(paths[i]));
-                run = run with { Derived = DerivedData(reads[paths[i]]) };
-                NotebookReport.Write(run, outDir);
-                runs.Add(run);
-            }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
         }
 
         if (interactive)
         {
             await console.Progress().AutoClear(true).StartAsync(async progress =>
             {
-                ProgressTask? task = null;
-                var label = "";
-                await RunAll(
-                    (path, i, n) =>
+                await RunAll((path, i, n) =>
+                {
+                    var label = $"[grey]{i + 1}/{n}[/] {Markup.Escape(Path.GetFileName(path))}";
+                    var task = progress.AddTask(label, maxValue: Math.Max(1, CountCells(path)));
+                    return (cell =>
                     {
-                        task?.StopTask();
-                        label = $"[grey]{i + 1}/{n}[/] {Markup.Escape(Path.GetFileName(path))}";
-                        task = progress.AddTask(label, maxValue: Math.Max(1, CountCells(path)));
-                    },
-                    cell =>
-                    {
-                        task!.Increment(1);
+                        task.Increment(1);
                         task.Description = $"{label} [grey]cell {cell.Cell.Number}[/]";
-                    });
-                task?.StopTask();
+                    }, task.StopTask);
+                });
             });
         }
         else
         {
-            await RunAll(null, null);
+            await RunAll(null);
         }
+        var runs = results.ToList();
 
         var index = ReportIndex.Write(outDir);
         foreach (var run in runs)

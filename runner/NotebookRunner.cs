@@ -25,31 +25,18 @@ public sealed partial class NotebookRunner
     /// <summary>Raised after a cell ran (or was skipped).</summary>
     public event Action<CellRun>? CellFinished;
 
-    // The current directory is process-wide: one notebook at a time may own it.
-    internal static readonly SemaphoreSlim CurrentDirectoryGate = new(1, 1);
-
     /// <summary>
     /// Parses and runs the notebook at <paramref name="path"/>, recording the data files it reads. Cells run with the
     /// current directory set to the notebook's folder, as in VS Code's kernel, so a cell reads
-    /// <c>"../data/derived/..."</c> the same way in both; the previous directory is restored afterwards. Runs in one
-    /// process take turns, since the current directory is the process's.
+    /// <c>"../data/derived/..."</c> the same way in both; the previous directory is restored afterwards. Runs of
+    /// notebooks in one folder may overlap; a run in another folder waits for them (<see cref="WorkingFolder"/>).
     /// </summary>
     public async Task<NotebookRun> RunAsync(string path, CancellationToken cancellationToken = default)
     {
         var shown = DisplayPath(path);
         var full = Path.GetFullPath(path);
-        await CurrentDirectoryGate.WaitAsync(cancellationToken);
-        var previous = Directory.GetCurrentDirectory();
-        try
-        {
-            Directory.SetCurrentDirectory(Path.GetDirectoryName(full)!);
-            return await RunInFolderAsync(full, shown, cancellationToken);
-        }
-        finally
-        {
-            Directory.SetCurrentDirectory(previous);
-            CurrentDirectoryGate.Release();
-        }
+        using var folder = await WorkingFolder.EnterAsync(Path.GetDirectoryName(full)!, cancellationToken);
+        return await RunInFolderAsync(full, shown, cancellationToken);
     }
 
     private async Task<NotebookRun> RunInFolderAsync(string path, string shown, CancellationToken cancellationToken)

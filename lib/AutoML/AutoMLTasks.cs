@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Workbook.Reports;
 
 namespace Workbook.AutoML;
@@ -10,11 +11,20 @@ namespace Workbook.AutoML;
 /// </summary>
 public sealed record AutoMLTask(string Name, Func<string, string, ITrainable> Create, Func<string?, string> NormaliseOptions)
 {
+    /// <summary>
+    /// True when the task's options have an integer <c>Threads</c> (threads per trial; 0 = every core), which a worker
+    /// may override for itself: the classifier's results do not depend on it.
+    /// </summary>
+    public bool HasThreads { get; init; }
+
     /// <summary>A task whose options are the record <typeparamref name="TOptions"/> (null or missing JSON means its defaults).</summary>
     public static AutoMLTask WithOptions<TOptions>(string name, Func<string, TOptions, ITrainable> create) =>
         new(name,
             (data, json) => create(data, Parse<TOptions>(json)),
-            json => JsonSerializer.Serialize(Parse<TOptions>(json)));
+            json => JsonSerializer.Serialize(Parse<TOptions>(json)))
+        {
+            HasThreads = typeof(TOptions).GetProperty("Threads")?.PropertyType == typeof(int),
+        };
 
     // "{}" gives the record's own defaults (System.Text.Json fills a constructor's optional parameters).
     private static T Parse<T>(string? json) =>
@@ -49,6 +59,23 @@ public sealed class AutoMLTasks
     public IReadOnlyList<string> Names => _tasks.Keys.Order(StringComparer.Ordinal).ToList();
 
     public ITrainable Create(string task, string dataPath, string optionsJson) => Get(task).Create(dataPath, optionsJson);
+
+    /// <summary>Whether <paramref name="task"/>'s options have threads per trial (<see cref="AutoMLTask.HasThreads"/>).</summary>
+    public bool HasThreads(string task) => Get(task).HasThreads;
+
+    /// <summary>
+    /// <paramref name="json"/> with <c>Threads</c> set to <paramref name="threads"/>: what <c>automl worker --threads</c>
+    /// runs its trials with, while the store keeps the experiment's own options.
+    /// </summary>
+    public string WithThreads(string task, string? json, int threads)
+    {
+        if (threads < 0) throw new ArgumentException($"Threads must be 0 (every core) or more, not {threads}.");
+        if (!HasThreads(task))
+            throw new ArgumentException($"Task '{task}' has no threads option; --threads applies to {string.Join(", ", _tasks.Values.Where(t => t.HasThreads).Select(t => t.Name).Order(StringComparer.Ordinal))}.");
+        var options = JsonNode.Parse(NormaliseOptions(task, json))!.AsObject();
+        options["Threads"] = threads;
+        return NormaliseOptions(task, options.ToJsonString());
+    }
 
     /// <summary>Task options in canonical form (parsed and re-serialised) so a resume compares equal JSON.</summary>
     public string NormaliseOptions(string task, string? json) => Get(task).NormaliseOptions(json);

@@ -55,18 +55,8 @@ internal sealed class LiveNotebook
     /// <summary>Runs the notebook as it is on disk now, from its first changed cell (see the class summary).</summary>
     public async Task<NotebookRun> RunAsync(CancellationToken cancellationToken = default)
     {
-        await NotebookRunner.CurrentDirectoryGate.WaitAsync(cancellationToken);
-        var previous = Directory.GetCurrentDirectory();
-        try
-        {
-            Directory.SetCurrentDirectory(_directory);
-            return await RunInFolderAsync(cancellationToken);
-        }
-        finally
-        {
-            Directory.SetCurrentDirectory(previous);
-            NotebookRunner.CurrentDirectoryGate.Release();
-        }
+        using var folder = await WorkingFolder.EnterAsync(_directory, cancellationToken);
+        return await RunInFolderAsync(cancellationToken);
     }
 
     private async Task<NotebookRun> RunInFolderAsync(CancellationToken cancellationToken)

@@ -57,4 +57,26 @@ public class TrainableTests
         Assert.InRange(m.Objective, 0.3, 1);
         Assert.Equal(2, m.Values["seeds"]);
     }
+    [Fact]
+    public void A_worker_may_run_its_trials_on_other_threads_and_gets_the_same_metrics()
+    {
+        var tasks = AutoMLTasks.Standard;
+        var stored = tasks.NormaliseOptions("classify", """{"Threads":0}""");
+        var one = tasks.WithThreads("classify", stored, 1);
+        Assert.Equal(tasks.NormaliseOptions("classify", """{"Threads":1}"""), one);
+        Assert.Equal(stored, tasks.NormaliseOptions("classify", """{"Threads":0}""")); // the stored options are not touched
+        var data = WorkbookPaths.Data("products", "flipkart-1050");
+        var cheap = tasks.Create("classify", data, one).Space.Initial();
+        var single = tasks.Create("classify", data, one).Evaluate(cheap, 0.5, CancellationToken.None);
+        var two = tasks.Create("classify", data, tasks.WithThreads("classify", stored, 2)).Evaluate(cheap, 0.5, CancellationToken.None);
+        Assert.Equal(single.Objective, two.Objective);
+        Assert.Equal(single.Values["hierarchical_precision"], two.Values["hierarchical_precision"]);
+
+        Assert.True(tasks.HasThreads("classify-catalogues"));
+        Assert.False(tasks.HasThreads("rank"));
+        var e = Assert.Throws<ArgumentException>(() => tasks.WithThreads("rank", null, 1));
+        Assert.Contains("Task 'rank' has no threads option", e.Message);
+        Assert.Contains("classify, classify-catalogues", e.Message);
+        Assert.Throws<ArgumentException>(() => tasks.WithThreads("classify", null, -1));
+    }
 }

@@ -67,8 +67,9 @@ public sealed class WorkerTests : IDisposable
         }
         else
         {
-            // Every promotion is of a configuration completed on the rung below.
-            foreach (var x in trials.Where(x => x.Budget < 1.0 / 27 - 1e-12 || x.Budget > 1.0 / 27 + 1e-12))
+            // Every trial above the lowest rung (1/9) is a promotion of a configuration completed on the rung below.
+            Assert.Equal(1.0 / 9, trials.Min(x => x.Budget), 12);
+            foreach (var x in trials.Where(x => x.Budget > 1.0 / 9 + 1e-12))
                 Assert.Contains(trials, y => y.ParamsJson == x.ParamsJson && Math.Abs(y.Budget * 3 - x.Budget) < 1e-9 && y.Number < x.Number);
         }
     }
@@ -90,7 +91,7 @@ public sealed class WorkerTests : IDisposable
             Assert.Equal(Enumerable.Range(1, 45), resumed.Trials.Select(x => x.Number));
             Assert.Equal(before.Select(x => (x.ParamsJson, x.Finished)), resumed.Trials.Take(30).Select(x => (x.ParamsJson, x.Finished)));
             // What the resume added is what ASHA proposes from the 30 recorded trials, one at a time.
-            var asha = new AsyncHalvingTuner(t.Space, 3, 3, 4, t.Defaults, TunerFactory.DefaultChangeProbability);
+            var asha = new AsyncHalvingTuner(t.Space, 3, TunerFactory.DefaultHalvingShape.Eta, TunerFactory.DefaultAshaRungs, t.Defaults, TunerFactory.DefaultChangeProbability);
             var replay = resumed.Trials.Take(30).ToList();
             foreach (var x in resumed.Trials.Skip(30))
             {

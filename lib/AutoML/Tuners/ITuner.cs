@@ -37,6 +37,16 @@ public static class TunerFactory
     /// </summary>
     public static readonly HalvingShape DefaultHalvingShape = new(Eta: 3, Rungs: 4, BracketSize: 27, Finalists: 2);
 
+    /// <summary>
+    /// Asynchronous halving's rungs: 1/9, 1/3 and all of the data (eta 3), one rung fewer than <see cref="DefaultHalvingShape"/>.
+    /// A trial's cost does not shrink with its share of the data below about 1/9: on cdiscount (two single-threaded
+    /// workers, 4 seeds, 300 s each) a 1/27 trial took 1.09 s, 1/9 1.38 s, 1/3 2.7 s and a full one 6.45 s (the 0.5 s of
+    /// scoring the validation products and the model's fixed set-up are paid at every rung), so the 1/27 rung took 45%
+    /// of asha's time while costing 17% of a full trial each, not 4%, and asha reached all of the data only 12-15 times
+    /// in 300 s (docs/BENCHMARKS.md, bench automl --workers).
+    /// </summary>
+    public const int DefaultAshaRungs = 3;
+
     /// <summary>Successive halving of <paramref name="shape"/>, sampling around <paramref name="defaults"/> when given.</summary>
     internal static SuccessiveHalvingTuner CreateHalving(SearchSpace space, int seed, ParameterSet? defaults, HalvingShape shape) =>
         new(space, seed, shape.Eta, shape.Rungs, shape.BracketSize, defaults, defaults is null ? null : DefaultChangeProbability, shape.Finalists);
@@ -55,8 +65,8 @@ public static class TunerFactory
         "random" => new RandomSearchTuner(space, seed, defaults, defaults is null ? null : DefaultChangeProbability),
         "halving" => CreateHalving(space, seed, defaults, DefaultHalvingShape),
         "cfo" => new CostFrugalTuner(space, seed, pointsToEvaluate: defaults is null ? null : [defaults]),
-        // Halving's rungs (1/27 to all of the data) without its brackets: promotions as soon as a rung has enough results.
-        "asha" => new AsyncHalvingTuner(space, seed, DefaultHalvingShape.Eta, DefaultHalvingShape.Rungs, defaults, defaults is null ? null : DefaultChangeProbability),
+        // Halving's eta without its brackets: promotions as soon as a rung has enough results.
+        "asha" => new AsyncHalvingTuner(space, seed, DefaultHalvingShape.Eta, DefaultAshaRungs, defaults, defaults is null ? null : DefaultChangeProbability),
         _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
     };
 }
