@@ -7,8 +7,12 @@ namespace Workbook.Products.Classification.MLNet;
 /// The take-home's starter (draft.py) as ML.NET trains it, independently of the workbook's own optimiser: word counts
 /// of name + description (<c>FeaturizeText</c>, lower-cased, no normalisation: <c>CountVectorizer</c>), one binary
 /// L-BFGS logistic regression per level-2 label (one-vs-rest; L2 weight 1 and no L1, i.e. scikit-learn's C = 1;
-/// at most 100 iterations, scikit-learn's default), a label predicted when its probability exceeds 0.5 (possibly
-/// none, as in draft.py). Labels are independent, so they train in parallel, one thread each.
+/// at most 100 iterations and tolerance 1e-4, scikit-learn's defaults), a label predicted when its probability exceeds
+/// 0.5 (possibly none, as in draft.py). Labels are independent, so they train in parallel, one thread each.
+/// <para>scikit-learn stops L-BFGS when the largest gradient component is under its tolerance, ML.NET when the loss
+/// improves by less than it (relatively), so the two stop at nearby, not identical, points. ML.NET's own default,
+/// 1e-7, optimised each label far past where the starter stops: it cost 30% more time (germeval and myntra studies,
+/// 27.5 against 19.7 CPU s) for scores within 0.003 of these.</para>
 /// </summary>
 public sealed class MLNetStarterBaseline(int level = 2, int threads = 0, int seed = ProductSplit.StarterSeed)
 {
@@ -36,7 +40,7 @@ public sealed class MLNetStarterBaseline(int level = 2, int threads = 0, int see
             var ml = new MLContext(seed + j);
             var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
-                L1Regularization = 0, L2Regularization = 1, MaximumNumberOfIterations = 100, NumberOfThreads = 1,
+                L1Regularization = 0, L2Regularization = 1, MaximumNumberOfIterations = 100, OptimizationTolerance = 1e-4f, NumberOfThreads = 1,
             });
             models[j] = trainer.Fit(FeatureViews.Binary(ml, rows, featurizer.Dimension));
         });
