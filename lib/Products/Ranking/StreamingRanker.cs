@@ -297,7 +297,12 @@ public static class StreamingRanker
         fixed (byte* buffer = block.Buffer)
         for (var i = 0; i < count; i++)
         {
-            if (i + 8 < count && Sse.IsSupported) Sse.Prefetch0(buffer + w.Lines[i + 8].Start);
+            if (i + 16 < count && Sse.IsSupported)
+            {
+                ref readonly var ahead = ref w.Lines[i + 16];
+                Sse.Prefetch0(buffer + ahead.Start);
+                Sse.Prefetch0(buffer + ahead.Start + ahead.Length - 1);
+            }
             ref readonly var s = ref w.Lines[i];
             var score = SortedRuns.ScoreOf(w.Keys[i]);
             var span = block.Buffer.AsSpan(s.Start, s.Length);
