@@ -135,7 +135,9 @@ internal sealed class SortedRuns : IDisposable
             var c = new Cursor(_file, offset, length, bufferSize, order++);
             if (c.MoveNext()) queue.Enqueue(c, c.Order);
         }
-        var outBuf = new byte[1 << 20];
+        // The output is written by a second thread while the merge goes on (the write's kernel copy is a third of the pass).
+        using var writer = new BackgroundWriter(output);
+        var outBuf = writer.Empty();
         var used = 0;
         long rank = 0;
         while (queue.TryPeek(out var top, out _))
@@ -145,7 +147,7 @@ internal sealed class SortedRuns : IDisposable
             rank++;
             if (used + record.Length + insert.Length + 20 > outBuf.Length)
             {
-                output.Write(outBuf, 0, used);
+                outBuf = writer.Write(outBuf, used);
                 used = 0;
                 if (record.Length + insert.Length + 20 > outBuf.Length) outBuf = new byte[(record.Length + insert.Length + 20) * 2];
             }
@@ -161,8 +163,70 @@ internal sealed class SortedRuns : IDisposable
             if (top.MoveNext()) queue.DequeueEnqueue(top, top.Order);
             else queue.Dequeue();
         }
-        output.Write(outBuf, 0, used);
+        writer.Write(outBuf, used);
+        writer.Complete();
         return rank;
+    }
+
+    /// <summary>Writes filled buffers to a stream on its own thread, in order, handing back emptied ones (four of 1 MB).</summary>
+    private sealed class BackgroundWriter : IDisposable
+    {
+        private readonly System.Collections.Concurrent.BlockingCollection<(byte[] Buffer, int Length)> _full = new(4);
+        private readonly System.Collections.Concurrent.BlockingCollection<byte[]> _empty = new();
+        private readonly CancellationTokenSource _failed = new();
+        private readonly Task _task;
+
+        public BackgroundWriter(Stream output)
+        {
+            for (var i = 0; i < 4; i++) _empty.Add(new byte[1 << 20]);
+            _task = Task.Factory.StartNew(() =>
+            {
+                try
+                {
+                    foreach (var (buffer, length) in _full.GetConsumingEnumerable())
+                    {
+                        output.Write(buffer, 0, length);
+                        if (buffer.Length == 1 << 20) _empty.Add(buffer);
+                    }
+                }
+                catch
+                {
+                    _failed.Cancel(); // the merge, waiting for a buffer, stops and rethrows this
+                    throw;
+                }
+            }, TaskCreationOptions.LongRunning);
+        }
+
+        public byte[] Empty()
+        {
+            try { return _empty.Take(_failed.Token); }
+            catch (OperationCanceledException) { Complete(); throw; }
+        }
+
+        /// <summary>Queues the first <paramref name="length"/> bytes of <paramref name="buffer"/>; returns an empty buffer (waits for one).</summary>
+        public byte[] Write(byte[] buffer, int length)
+        {
+            try { _full.Add((buffer, length), _failed.Token); }
+            catch (OperationCanceledException) { Complete(); throw; }
+            return Empty();
+        }
+
+        /// <summary>Waits for every queued write; rethrows the first that failed.</summary>
+        public void Complete()
+        {
+            if (!_full.IsAddingCompleted) _full.CompleteAdding();
+            try { _task.Wait(); }
+            catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]); }
+        }
+
+        public void Dispose()
+        {
+            if (!_full.IsAddingCompleted) _full.CompleteAdding();
+            try { _task.Wait(); } catch (AggregateException) { } // already rethrown by Complete, or the merge itself failed
+            _full.Dispose();
+            _empty.Dispose();
+            _failed.Dispose();
+        }
     }
 
     // The merge's priority: order key, then the run's place in the file (a struct the queue compares without a delegate).
