@@ -23,7 +23,7 @@ internal readonly record struct ScoringLine(FieldSpan ProductId, FieldSpan Categ
 /// extra columns ignored). Works on bytes so the 10-million-row benchmark never decodes to UTF-16; thread-safe.
 /// </summary>
 /// <remarks>
-/// Why not CsvHelper here: the file is five unquoted numeric columns streamed twice under 10 s for 10 million rows; a
+/// Why not CsvHelper here: the file is five unquoted numeric columns, 10 million rows of them parsed in seconds; a
 /// byte split is several times faster than a general CSV reader. A quote in a line is not guessed at: the row is
 /// rejected with that reason.
 /// </remarks>
@@ -136,7 +136,7 @@ internal sealed class ScoringLineParser
         if (Blank(category.Of(span))) return ("category_id", "empty");
 
         var cpcText = fields[_cpc].Of(span);
-        if (!double.TryParse(cpcText, NumberStyles.Float, CultureInfo.InvariantCulture, out var cpc) || !double.IsFinite(cpc))
+        if (!(TryParsePlainDecimal(cpcText, out var cpc) || double.TryParse(cpcText, NumberStyles.Float, CultureInfo.InvariantCulture, out cpc)) || !double.IsFinite(cpc))
             return ("cpc", $"'{Text(cpcText)}' is not a number");
         if (cpc < 0) return ("cpc", $"negative ({cpc.ToString(CultureInfo.InvariantCulture)})");
         if (cpc > MaxCpc) return ("cpc", $"{cpc.ToString(CultureInfo.InvariantCulture)} is above the plausible maximum {MaxCpc}");
@@ -172,6 +172,64 @@ internal sealed class ScoringLineParser
 
     /// <summary>Without surrounding spaces (the common case, none, costs two compares).</summary>
     internal static ReadOnlySpan<byte> TrimSpaces(ReadOnlySpan<byte> s) => s.Length > 0 && (s[0] == ' ' || s[^1] == ' ') ? s.Trim((byte)' ') : s;
+
+    private static readonly ulong[] Pow10 = Enumerable.Range(0, 20).Select(k => (ulong)Math.Pow(10, k)).ToArray();
+
+    /// <summary>
+    /// double.TryParse's value of a plain decimal (digits with at most one point, at most 19 digits), found without the
+    /// general parser, which was a third of the first pass's time: w / 10^k in doubles is within an ulp of the correctly
+    /// rounded value, and is moved to it by checking exactly, in 128-bit integers, that the decimal lies strictly between
+    /// the candidate's two half-ulp neighbours. Returns false (the caller uses double.TryParse) for any other text, and
+    /// where the check cannot decide simply: a tie, a power of two, a value outside [2^-62, 2^53].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool TryParsePlainDecimal(ReadOnlySpan<byte> s, out double value)
+    {
+        value = 0;
+        ulong w = 0;
+        int digits = 0, fraction = -1;
+        foreach (var c in s)
+        {
+            if ((uint)(c - '0') <= 9)
+            {
+                if (++digits > 19) return false;
+                w = w * 10 + (uint)(c - '0');
+                if (fraction >= 0) fraction++;
+            }
+            else if (c == '.' && fraction < 0) fraction = 0;
+            else return false;
+        }
+        if (digits == 0) return false;
+        if (w == 0) return true;
+        var d = Pow10[Math.Max(fraction, 0)];
+        var x = (double)w / d;
+        if (w <= 1UL << 53) // both exact, so one rounding: the correctly rounded quotient
+        {
+            value = x;
+            return true;
+        }
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var bits = BitConverter.DoubleToUInt64Bits(x);
+            var exponent = (int)(bits >> 52) & 0x7FF;
+            var m = (bits & ((1UL << 52) - 1)) | (1UL << 52);
+            var shift = 1 - (exponent - 1075); // x = m 2^(exponent - 1075)
+            if (exponent == 0 || m == 1UL << 52 || shift < 0 || shift > 63) return false;
+            // x is the correctly rounded w/d iff (2m - 1) d < w 2^shift < (2m + 1) d.
+            var twice = (UInt128)w << shift;
+            var below = (UInt128)(2 * m - 1) * d;
+            var above = (UInt128)(2 * m + 1) * d;
+            if (twice < below) x = Math.BitDecrement(x);
+            else if (twice > above) x = Math.BitIncrement(x);
+            else if (twice == below || twice == above) return false;
+            else
+            {
+                value = x;
+                return true;
+            }
+        }
+        return false;
+    }
 
     // Counts arrive as "12.0" (the file was written from floats); anything fractional or negative is an error.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
