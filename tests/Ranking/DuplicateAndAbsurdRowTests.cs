@@ -70,6 +70,25 @@ public class DuplicateAndAbsurdRowTests
         Assert.All(loaded.Rejects, r => Assert.EndsWith("is kept)", r.Reason));
     }
 
+    [Fact]
+    public void The_id_hash_spill_finds_every_repeated_hash_across_partitions_workers_and_flushes()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ids-{Guid.NewGuid():N}.tmp");
+        using (var spill = new DuplicateProductIds.HashSpill(new ScratchFile(path), inputBytes: 1L << 30))
+        {
+            Assert.Equal(64, spill.Partitions); // 1 GB of input in partitions of ~16 MB
+            var rng = new Random(1);
+            var hashes = Enumerable.Range(0, 2_000_000).Select(_ => (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63)).ToList();
+            var repeats = hashes.Where((_, i) => i % 50_000 == 7).ToHashSet();
+            var writers = new[] { new DuplicateProductIds.HashSpill.Writer(spill), new DuplicateProductIds.HashSpill.Writer(spill) };
+            for (var i = 0; i < hashes.Count; i++) writers[i % 2].Add(hashes[i]); // each partition's buffer fills and is flushed several times
+            foreach (var r in repeats) writers[0].Add(r);
+            foreach (var w in writers) w.Flush();
+            Assert.Equal(repeats.Order(), spill.Repeated(workers: 2).Order());
+        }
+        Assert.False(File.Exists(path)); // the spill deletes itself
+    }
+
     [Theory]
     [InlineData("1e308", "above the plausible maximum 1000")]
     [InlineData("1000.5", "above the plausible maximum 1000")]

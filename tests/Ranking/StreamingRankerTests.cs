@@ -66,33 +66,35 @@ public class StreamingRankerTests
     }
 
     [Fact]
-    public void Merge_orders_runs_by_score_then_line_and_splices_ranks()
+    public void Merge_orders_runs_by_score_then_line_and_splices_ranks_and_inserts()
     {
         var path = Path.GetTempFileName();
         using (var runs = new SortedRuns(path))
         {
             var rng = new Random(2);
             var b = new SortedRuns.Builder();
-            long line = 0;
-            var all = new List<(double Score, long Line)>();
-            for (var run = 0; run < 9; run++)
+            var all = new List<(double Score, long Line, int Insert)>();
+            byte[][] inserts = [[.. "<a>"u8], [.. "<bb>"u8], [.. "<ccc>"u8]];
+            foreach (var run in new[] { 4, 0, 8, 2, 6, 1, 7, 3, 5 }) // appended out of file order, as racing workers do
             {
                 for (var i = 0; i < 200; i++)
                 {
+                    long line = run * 200 + i;
                     var score = rng.Next(0, 30) / 10.0; // many ties, across runs
+                    var insert = i % 4 - 1; // -1: none
                     var text = Encoding.UTF8.GetBytes($"L{line},|{score.ToString(CultureInfo.InvariantCulture)}\n");
                     var dst = b.Reserve(text.Length);
                     text.CopyTo(dst);
-                    b.Commit(score, line, text.AsSpan().IndexOf((byte)'|'), text.Length);
-                    all.Add((score, line++));
+                    b.Commit(score, line, text.AsSpan().IndexOf((byte)'|'), text.Length, insert);
+                    all.Add((score, line, insert));
                 }
-                runs.Append(b);
+                runs.Append(b, run);
             }
             using var ms = new MemoryStream();
-            Assert.Equal(1800, runs.Merge(ms, readBudget: 1)); // the smallest buffers: records cross refills
+            Assert.Equal(1800, runs.Merge(ms, inserts, readBudget: 1)); // the smallest buffers: records cross refills
             var lines = Encoding.UTF8.GetString(ms.ToArray()).TrimEnd('\n').Split('\n');
             var expected = all.OrderByDescending(a => a.Score).ThenBy(a => a.Line).ToList();
-            Assert.Equal(expected.Select((e, r) => $"L{e.Line},{r + 1}|{e.Score.ToString(CultureInfo.InvariantCulture)}"), lines);
+            Assert.Equal(expected.Select((e, r) => $"L{e.Line},{r + 1}{(e.Insert < 0 ? "" : Encoding.UTF8.GetString(inserts[e.Insert]))}|{e.Score.ToString(CultureInfo.InvariantCulture)}"), lines);
         }
         Assert.False(File.Exists(path)); // the run file deletes itself
     }

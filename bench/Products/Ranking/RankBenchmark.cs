@@ -46,10 +46,11 @@ public static class RankBenchmark
                     $"plain read+write pass {floor.Elapsed.TotalSeconds:F2} s; ratio {sw.Elapsed / floor.Elapsed:F2}x; " +
                     $"{n / sw.Elapsed.TotalSeconds / 1e6:F2} M rows/s");
                 // CPU time is what the machine's load does not inflate (this machine is shared): compare it too.
-                log.WriteLine($"{"",12} CPU time: rank {cpu.TotalSeconds:F2} s, plain pass {floorCpu.TotalSeconds:F2} s, ratio {cpu / floorCpu:F2}x");
+                log.WriteLine($"{"",12} CPU time: rank {cpu.TotalSeconds:F2} s (fit pass {s.FitCpu.TotalSeconds:F2}, score pass {s.ScoreCpu.TotalSeconds:F2}, " +
+                    $"write pass {s.WriteCpu.TotalSeconds:F2}), plain pass {floorCpu.TotalSeconds:F2} s, ratio {cpu / floorCpu:F2}x");
                 log.WriteLine($"{"",12} memory: working set before {before / 1e6:N0} MB, peak during the run {peak / 1e6:N0} MB " +
                     $"({(peak - before) / 1e6:N0} MB above; for comparison one 16-byte entry per row would be {n * 16 / 1e6:N0} MB); " +
-                    $"categories {s.Model.Categories.Count}, sorted runs merged {s.SortRuns}");
+                    $"categories {s.Model.Categories.Count}, distinct counts scored {s.DistinctCounts:N0}, sorted runs merged {s.SortRuns}");
                 File.Delete(input);
             }
             return 0;

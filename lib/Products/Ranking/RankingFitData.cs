@@ -18,8 +18,9 @@ internal sealed class RankingFitData
     private readonly Dictionary<string, Totals> _categories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Totals>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    private sealed class Totals
+    private sealed class Totals(string name)
     {
+        public readonly string Name = name;
         public long Products, Viewed, Clicks, Impressions;
         // Impressions by exposure bin, allocated on the first viewed product (sparse categories stay small).
         public long[]? BinImpressions;
@@ -43,9 +44,43 @@ internal sealed class RankingFitData
         Rows++;
         if (!_lookup.TryGetValue(category, out var t))
         {
-            t = new Totals();
-            _categories[category.ToString()] = t;
+            var name = category.ToString();
+            _categories[name] = t = new Totals(name);
         }
+        Add(t, clicks, impressions);
+    }
+
+    // The categories as their UTF-8 bytes (the streaming ranker never decodes a row's category) and by ordinal.
+    private readonly Utf8Table _utf8 = new();
+    private readonly List<Totals> _byOrdinal = new();
+
+    /// <summary>
+    /// Adds one product whose category is given as its UTF-8 bytes; returns the category's ordinal in this instance
+    /// (<see cref="CategoryName"/>), the same for every row of the category.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int Add(ReadOnlySpan<byte> category, long clicks, long impressions)
+    {
+        var hash = System.IO.Hashing.XxHash3.HashToUInt64(category);
+        var ordinal = _utf8.Find(category, hash);
+        if (ordinal < 0)
+        {
+            var name = System.Text.Encoding.UTF8.GetString(category);
+            if (!_categories.TryGetValue(name, out var found)) _categories[name] = found = new Totals(name);
+            ordinal = _byOrdinal.Count;
+            _byOrdinal.Add(found);
+            _utf8.Add(category, hash, ordinal);
+        }
+        Rows++;
+        Add(_byOrdinal[ordinal], clicks, impressions);
+        return ordinal;
+    }
+
+    /// <summary>The category of an ordinal <see cref="Add(ReadOnlySpan{byte}, long, long)"/> returned.</summary>
+    public string CategoryName(int ordinal) => _byOrdinal[ordinal].Name;
+
+    private void Add(Totals t, long clicks, long impressions)
+    {
         t.Products++;
         if (impressions <= 0) return;
         t.Viewed++;
@@ -64,7 +99,7 @@ internal sealed class RankingFitData
             System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histogram, key, out _) += n;
         foreach (var (name, o) in other._categories)
         {
-            if (!_categories.TryGetValue(name, out var t)) _categories[name] = t = new Totals();
+            if (!_categories.TryGetValue(name, out var t)) _categories[name] = t = new Totals(name);
             t.Products += o.Products;
             t.Viewed += o.Viewed;
             t.Clicks += o.Clicks;
@@ -112,4 +147,49 @@ internal sealed class RankingFitData
 
     // Smallest whole number of views in bin b (ceil of 2^(b/8)); 1 for bin 0.
     internal static long BinLowerViews(int bin) => Math.Max(1, (long)Math.Ceiling(Math.Pow(2, (double)bin / BinsPerDoubling) - 1e-9));
+}
+
+/// <summary>
+/// Ordinals of short UTF-8 keys looked up by their bytes and a 64-bit hash of them (open addressing), so a per-row
+/// lookup neither decodes nor allocates. Grows with the distinct keys only.
+/// </summary>
+internal sealed class Utf8Table
+{
+    private ulong[] _hashes = new ulong[64];
+    private byte[]?[] _keys = new byte[64][];
+    private int[] _values = new int[64];
+    private int _count;
+
+    /// <summary>The value stored for <paramref name="key"/>, or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int Find(ReadOnlySpan<byte> key, ulong hash)
+    {
+        var mask = _keys.Length - 1;
+        for (var i = (int)hash & mask; ; i = (i + 1) & mask)
+        {
+            var k = _keys[i];
+            if (k is null) return -1;
+            if (_hashes[i] == hash && key.SequenceEqual(k)) return _values[i];
+        }
+    }
+
+    /// <summary>Stores <paramref name="value"/> (not negative) for a key not yet in the table.</summary>
+    public void Add(ReadOnlySpan<byte> key, ulong hash, int value)
+    {
+        if (2 * (_count + 1) > _keys.Length)
+        {
+            var (hashes, keys, values) = (_hashes, _keys, _values);
+            _hashes = new ulong[keys.Length * 2];
+            _keys = new byte[keys.Length * 2][];
+            _values = new int[keys.Length * 2];
+            _count = 0;
+            for (var i = 0; i < keys.Length; i++)
+                if (keys[i] is { } k) Add(k, hashes[i], values[i]);
+        }
+        var mask = _keys.Length - 1;
+        var at = (int)hash & mask;
+        while (_keys[at] is not null) at = (at + 1) & mask;
+        (_hashes[at], _keys[at], _values[at]) = (hash, key.ToArray(), value);
+        _count++;
+    }
 }

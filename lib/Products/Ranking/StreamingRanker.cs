@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using Workbook.Reports;
 
@@ -16,15 +19,26 @@ public sealed record RankRunSummary(string Input, string Output, string RejectsF
 
     /// <summary>Of <see cref="Rejected"/>, the later copies of a repeated product_id (the first copy is ranked).</summary>
     public long Duplicates { get; init; }
+
+    /// <summary>Process CPU time (every thread) during each pass, beside their wall times (benchmarks print them).</summary>
+    internal TimeSpan FitCpu { get; init; }
+    internal TimeSpan ScoreCpu { get; init; }
+    internal TimeSpan WriteCpu { get; init; }
+
+    /// <summary>Distinct (clicks, views, category factor) scored: posteriors and intervals computed.</summary>
+    internal int DistinctCounts { get; init; }
 }
 
 /// <summary>
-/// Ranks a scoring file of any size in bounded memory: (1) parse the file in blocks on every core, gathering the fit
-/// data (category x band totals and (clicks, views) histograms) and the rejects; (2) fit, then parse again on every
-/// core, score and format each row, and spill each block's rows as a sorted run to a temporary file; (3) k-way merge
-/// the runs into the output, best first, splicing in each row's rank. Memory is the categories, the histograms, the
-/// blocks in flight and the merge buffers, whatever the number of rows. Output, rejects and provenance are written to
-/// temporary files and renamed, so a crash leaves no half-written file.
+/// Ranks a scoring file of any size in bounded memory, parsing each line once: (1) parse the file in blocks on every
+/// core, gathering the fit data (category x band totals and (clicks, views) histograms) and the rejects, and spilling
+/// per line only its distinct-counts number and its CPC (12 bytes) and the hash of its id (partitioned, for the
+/// duplicate check); (2) fit, evaluate the model once per distinct counts, then read the file again on every core
+/// without parsing it (the spill says what each line scores), sort each block best first and spill it, formatted, as
+/// a sorted run; (3) k-way merge the runs into the output, splicing in each row's rank and its counts' posterior text.
+/// Memory is the categories, the distinct counts, the blocks in flight and the merge buffers, whatever the number of
+/// rows. Output, rejects and provenance are written to temporary files and renamed, so a crash leaves no half-written
+/// file; the scratch files delete themselves.
 /// </summary>
 public static class StreamingRanker
 {
@@ -49,133 +63,270 @@ public static class StreamingRanker
         var workerCount = Math.Max(1, workers ?? Environment.ProcessorCount);
         DataLineage.Record(input);
         var clock = Stopwatch.StartNew();
+        var cpu = CpuStopwatch.StartNew();
 
-        // Pass 1: fit data and rejects, one accumulator per worker, merged; an 8-byte hash of every good row's id.
-        var (fitData, rejects, hashes) = FitPass(input, options, workerCount, blockSize, duplicates: null);
-        // Repeated ids (keep-first, DuplicateProductIds): only when two hashes match are those rows' ids compared, and
-        // only then is the fit pass run again without the later copies, so a clean file pays for the hashes alone.
-        var duplicates = new Dictionary<long, long>();
-        var repeated = DuplicateProductIds.Repeated(hashes!);
-        hashes = null;
-        if (repeated.Count > 0)
+        // Pass 1, the one parse: fit data, rejects, and per line its distinct-counts number and CPC (spilled, 12 bytes a
+        // line); the hash of every good row's id goes to a partitioned spill.
+        var rowSpill = ScratchFile.Beside(output, "rows");
+        try
         {
-            duplicates = DuplicateProductIds.LaterCopies(CandidateIds(input, workerCount, blockSize, repeated));
-            if (duplicates.Count > 0) (fitData, rejects, _) = FitPass(input, options, workerCount, blockSize, duplicates);
-        }
-        var rows = fitData.Rows;
-        RankingModel model;
-        try { model = ProductRanker.Fit(fitData, options); }
-        catch (ArgumentException e)
-        {
-            // Nothing left to fit on (every row rejected, or no views anywhere): the file's problem, said with its name.
-            var top = rejects.GroupBy(r => $"{r.Field}: {r.Reason}").OrderByDescending(g => g.Count()).FirstOrDefault();
-            throw new InvalidDataException($"{input}: {e.Message} ({rows:N0} rows, {rejects.Count:N0} rejected" +
-                                           (top is null ? "" : $", most often for {top.Key}, e.g. line {top.Min(r => r.Line)}") + "). Nothing was written.", e);
-        }
-        // The three files are written under temp names and renamed only once all are complete (output, rejects, then
-        // provenance), so a failed run replaces none of them; AtomicFile deletes a failed run's temp files.
-        RankRunSummary? summary = null;
-        AtomicFile.Write(provenancePath, provenanceTmp =>
-            AtomicFile.Write(rejectsPath, rejectsTmp =>
-                AtomicFile.Write(output, outputTmp =>
+            FitPassResult fit;
+            HashSet<ulong> repeated;
+            using (var hashes = new DuplicateProductIds.HashSpill(ScratchFile.Beside(output, "ids"), new FileInfo(input).Length))
+            {
+                fit = FitPass(input, options, workerCount, blockSize, duplicates: null, hashes, rowSpill);
+                repeated = hashes.Repeated(workerCount);
+            }
+            // Repeated ids (keep-first, DuplicateProductIds): only when two hashes match are those rows' ids compared, and
+            // only then is the fit pass run again without the later copies, so a clean file pays for the hashes alone.
+            var duplicates = new Dictionary<long, long>();
+            if (repeated.Count > 0)
+            {
+                duplicates = DuplicateProductIds.LaterCopies(CandidateIds(input, workerCount, blockSize, repeated));
+                if (duplicates.Count > 0)
                 {
-                    using (var w = new StreamWriter(rejectsTmp, false, new UTF8Encoding(false)))
+                    rowSpill.Dispose();
+                    rowSpill = ScratchFile.Beside(output, "rows");
+                    fit = FitPass(input, options, workerCount, blockSize, duplicates, null, rowSpill);
+                }
+            }
+            var (fitData, rejects) = (fit.Data, fit.Rejects);
+            var rows = fitData.Rows;
+            RankingModel model;
+            try { model = ProductRanker.Fit(fitData, options); }
+            catch (ArgumentException e)
+            {
+                // Nothing left to fit on (every row rejected, or no views anywhere): the file's problem, said with its name.
+                var top = rejects.GroupBy(r => $"{r.Field}: {r.Reason}").OrderByDescending(g => g.Count()).FirstOrDefault();
+                throw new InvalidDataException($"{input}: {e.Message} ({rows:N0} rows, {rejects.Count:N0} rejected" +
+                                               (top is null ? "" : $", most often for {top.Key}, e.g. line {top.Min(r => r.Line)}") + "). Nothing was written.", e);
+            }
+            // Every distinct count's posterior, interval and text, once.
+            var table = new ScoreTable(model, fit.Workers.Select(w => (w.Keys, (Func<int, double>)(c => model.FactorOf(w.Data.CategoryName(c))))).ToList(), workerCount);
+            // The three files are written under temp names and renamed only once all are complete (output, rejects, then
+            // provenance), so a failed run replaces none of them; AtomicFile deletes a failed run's temp files.
+            RankRunSummary? summary = null;
+            AtomicFile.Write(provenancePath, provenanceTmp =>
+                AtomicFile.Write(rejectsPath, rejectsTmp =>
+                    AtomicFile.Write(output, outputTmp =>
                     {
-                        w.WriteLine("file,line,field,reason,raw_line");
-                        foreach (var r in rejects.OrderBy(r => r.Line))
-                            w.WriteLine(string.Join(',', Csv(r.File), r.Line.ToString(CultureInfo.InvariantCulture), Csv(r.Field), Csv(r.Reason), Csv(r.RawLine)));
-                    }
-                    var fitTime = clock.Elapsed;
-
-                    // Pass 2: score and format every row; each block becomes one sorted run.
-                    clock.Restart();
-                    using var runs = new SortedRuns(outputTmp + ".runs");
-                    using (var blocks = new Utf8LineBlocks(input, blockSize))
-                    {
-                        var parser = new ScoringLineParser(input, blocks.Header);
-                        var cache = new RowScorer.Cache();
-                        OnWorkers(blocks.Blocks(), workerCount, () => (Scorer: new RowScorer(model, cache), Run: new SortedRuns.Builder()), (local, block) =>
+                        using (var w = new StreamWriter(rejectsTmp, false, new UTF8Encoding(false)))
                         {
-                            foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
+                            w.WriteLine("file,line,field,reason,raw_line");
+                            foreach (var r in rejects.OrderBy(r => r.Line))
+                                w.WriteLine(string.Join(',', Csv(r.File), r.Line.ToString(CultureInfo.InvariantCulture), Csv(r.Field), Csv(r.Reason), Csv(r.RawLine)));
+                        }
+                        var (fitTime, fitCpu) = (clock.Elapsed, cpu.Elapsed);
+
+                        // Pass 2: read the file again (no parse: the spilled numbers say what each line scores), score, sort
+                        // each block and write it as one run of output records.
+                        clock.Restart();
+                        cpu = CpuStopwatch.StartNew();
+                        using var runs = new SortedRuns(ScratchFile.Beside(outputTmp, "runs"));
+                        using (var blocks = new Utf8LineBlocks(input, blockSize))
+                        {
+                            var parser = new ScoringLineParser(input, blocks.Header);
+                            var blocksScored = 0;
+                            OnWorkers(blocks.Blocks(), workerCount, _ => new ScoreWorker(), (worker, block) =>
                             {
-                                if (length == 0) continue;
-                                var span = block.Buffer.AsSpan(start, length);
-                                if (parser.Parse(span, out var row) is not null || (duplicates.Count > 0 && duplicates.ContainsKey(line))) continue;
-                                local.Scorer.Format(span, row, line, local.Run);
-                            }
-                            runs.Append(local.Run);
-                        });
-                    }
-                    var scoreTime = clock.Elapsed;
+                                ScoreBlock(worker, block, fit.Blocks.GetValueOrDefault(block.Index), rowSpill, table, parser, runs, input);
+                                Interlocked.Increment(ref blocksScored);
+                            });
+                            if (blocksScored != fit.Blocks.Count) throw Changed(input);
+                        }
+                        var (scoreTime, scoreCpu) = (clock.Elapsed, cpu.Elapsed);
 
-                    // Pass 3: merge the runs into the output, best first.
-                    clock.Restart();
-                    long scored;
-                    using (var outStream = new FileStream(outputTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-                    {
-                        outStream.Write(Encoding.UTF8.GetBytes(OutputHeader + "\n"));
-                        scored = runs.Merge(outStream);
-                    }
-                    var writeTime = clock.Elapsed;
+                        // Pass 3: merge the runs into the output, best first.
+                        clock.Restart();
+                        cpu = CpuStopwatch.StartNew();
+                        long scored;
+                        using (var outStream = new FileStream(outputTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                        {
+                            outStream.Write(Encoding.UTF8.GetBytes(OutputHeader + "\n"));
+                            scored = runs.Merge(outStream, table.Inserts);
+                        }
+                        var (writeTime, writeCpu) = (clock.Elapsed, cpu.Elapsed);
 
-                    File.WriteAllText(provenanceTmp, JsonSerializer.Serialize(new
-                    {
-                        provenance = Provenance.Capture([input]),
-                        options = model.Options, // the first band edge resolved to views (the quantile is in firstEdgeQuantile)
-                        firstEdgeQuantile = model.FirstEdgeQuantile,
-                        rows, scored, rejected = (long)rejects.Count, duplicates = (long)duplicates.Count,
-                        order = "rank (best first); ties in input order",
-                        globalPrior = model.GlobalPrior,
-                        bands = model.Bands,
-                        categoryTau = double.IsFinite(model.CategoryTau) ? model.CategoryTau : (double?)null,
-                        categories = model.Categories.Count,
-                        output = Path.GetFileName(output),
-                        rejects = Path.GetFileName(rejectsPath),
-                    }, new JsonSerializerOptions { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() }, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-                    summary = new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, runs.Count)
-                        { Model = model, Duplicates = duplicates.Count };
-                })));
-        return summary!;
+                        File.WriteAllText(provenanceTmp, JsonSerializer.Serialize(new
+                        {
+                            provenance = Provenance.Capture([input]),
+                            options = model.Options, // the first band edge resolved to views (the quantile is in firstEdgeQuantile)
+                            firstEdgeQuantile = model.FirstEdgeQuantile,
+                            rows, scored, rejected = (long)rejects.Count, duplicates = (long)duplicates.Count,
+                            order = "rank (best first); ties in input order",
+                            globalPrior = model.GlobalPrior,
+                            bands = model.Bands,
+                            categoryTau = double.IsFinite(model.CategoryTau) ? model.CategoryTau : (double?)null,
+                            categories = model.Categories.Count,
+                            output = Path.GetFileName(output),
+                            rejects = Path.GetFileName(rejectsPath),
+                        }, new JsonSerializerOptions { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() }, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+                        summary = new RankRunSummary(input, output, rejectsPath, provenancePath, rows, scored, rejects.Count, fitTime, scoreTime, writeTime, runs.Count)
+                            { Model = model, Duplicates = duplicates.Count, FitCpu = fitCpu, ScoreCpu = scoreCpu, WriteCpu = writeCpu, DistinctCounts = table.Count };
+                    })));
+            return summary!;
+        }
+        finally { rowSpill.Dispose(); }
     }
+
+    private static InvalidDataException Changed(string input) =>
+        new($"{input}: the file changed while it was being ranked (its second read does not match the first). Nothing was written.");
+
+    /// <summary>What pass 1 spilled for one block of lines: which worker numbered its counts, and where its rows are.</summary>
+    private readonly record struct BlockRows(int Worker, long Offset, int Count);
+
+    /// <summary>One non-empty line as pass 1 left it for pass 2: its distinct-counts number (-1: rejected) and its CPC.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private readonly record struct SpilledRow(int Key, double Cpc);
+
+    private sealed class FitWorker(int index, RankerOptions options, DuplicateProductIds.HashSpill? hashes)
+    {
+        public readonly int Index = index;
+        public readonly RankingFitData Data = new(options);
+        public readonly ScoreKeys Keys = new();
+        public readonly DuplicateProductIds.HashSpill.Writer? Hashes = hashes is null ? null : new(hashes);
+        public SpilledRow[] Rows = new SpilledRow[1 << 16];
+    }
+
+    private sealed record FitPassResult(RankingFitData Data, ConcurrentBag<ProductScoringReject> Rejects, List<FitWorker> Workers,
+        ConcurrentDictionary<int, BlockRows> Blocks);
 
     /// <summary>
     /// Parses every line once: fit data (all good rows but the later copies in <paramref name="duplicates"/>), rejects
-    /// (bad rows and those later copies), and, on the first pass (<paramref name="duplicates"/> null), the hash of every
-    /// good row's product_id, one list per worker.
+    /// (bad rows and those later copies), each line's counts number and CPC spilled to <paramref name="rowSpill"/>, and,
+    /// when <paramref name="hashes"/> is given, the hash of every good row's product_id.
     /// </summary>
-    private static (RankingFitData Fit, ConcurrentBag<ProductScoringReject> Rejects, List<List<ulong>>? Hashes) FitPass(
-        string input, RankerOptions options, int workerCount, int blockSize, IReadOnlyDictionary<long, long>? duplicates)
+    private static FitPassResult FitPass(string input, RankerOptions options, int workerCount, int blockSize,
+        IReadOnlyDictionary<long, long>? duplicates, DuplicateProductIds.HashSpill? hashes, ScratchFile rowSpill)
     {
-        var fitData = new RankingFitData(options);
         var rejects = new ConcurrentBag<ProductScoringReject>();
+        var spilled = new ConcurrentDictionary<int, BlockRows>();
         using var blocks = new Utf8LineBlocks(input, blockSize);
         var parser = new ScoringLineParser(input, blocks.Header);
-        var locals = OnWorkers(blocks.Blocks(), workerCount, () => (Data: new RankingFitData(options), Hashes: new List<ulong>()), (local, block) =>
+        var workers = OnWorkers(blocks.Blocks(), workerCount, i => new FitWorker(i, options, hashes), (w, block) =>
         {
-            Span<char> chars = stackalloc char[256];
-            foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
-            {
-                if (length == 0) continue;
-                var span = block.Buffer.AsSpan(start, length);
-                if (parser.Parse(span, out var row) is { } e)
-                {
-                    local.Data.Rows++; // counted, not fitted
-                    rejects.Add(new ProductScoringReject(input, line, e.Field, e.Reason, Encoding.UTF8.GetString(span)));
-                    continue;
-                }
-                if (duplicates is null) local.Hashes.Add(DuplicateProductIds.Hash(row.ProductId.Of(span)));
-                else if (duplicates.TryGetValue(line, out var first))
-                {
-                    local.Data.Rows++;
-                    var id = Encoding.UTF8.GetString(DuplicateProductIds.Key(row.ProductId.Of(span)));
-                    rejects.Add(new ProductScoringReject(input, line, "product_id", DuplicateProductIds.Reason(id, first), Encoding.UTF8.GetString(span)));
-                    continue;
-                }
-                local.Data.Add(Decode(row.CategoryId.Of(span), chars), row.ClicksValue, row.ImpressionsValue);
-            }
+            var count = FitBlock(w, block, parser, input, options.CategoryPooling, duplicates, rejects);
+            spilled[block.Index] = new BlockRows(w.Index, rowSpill.Append(MemoryMarshal.AsBytes(w.Rows.AsSpan(0, count))), count);
         });
-        foreach (var local in locals) fitData.Merge(local.Data);
-        return (fitData, rejects, duplicates is null ? locals.Select(l => l.Hashes).ToList() : null);
+        var fitData = new RankingFitData(options);
+        foreach (var w in workers)
+        {
+            w.Hashes?.Flush();
+            fitData.Merge(w.Data);
+        }
+        return new FitPassResult(fitData, rejects, workers, spilled);
+    }
+
+    /// <summary>Pass 1 on one block; returns the number of non-empty lines, whose spilled rows are in <c>w.Rows</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FitBlock(FitWorker w, LineBlock block, ScoringLineParser parser, string input, bool pooled,
+        IReadOnlyDictionary<long, long>? duplicates, ConcurrentBag<ProductScoringReject> rejects)
+    {
+        var n = 0;
+        var lines = new Utf8LineBlocks.LineCursor(block);
+        while (lines.Next(out var line, out var start, out var length))
+        {
+            if (length == 0) continue;
+            if (n == w.Rows.Length) Array.Resize(ref w.Rows, n * 2);
+            var span = block.Buffer.AsSpan(start, length);
+            if (parser.Parse(span, out var row) is { } e)
+            {
+                w.Data.Rows++; // counted, not fitted
+                rejects.Add(new ProductScoringReject(input, line, e.Field, e.Reason, Encoding.UTF8.GetString(span)));
+                w.Rows[n++] = new SpilledRow(-1, 0);
+                continue;
+            }
+            if (w.Hashes is { } h) h.Add(DuplicateProductIds.Hash(row.ProductId.Of(span)));
+            else if (duplicates is not null && duplicates.TryGetValue(line, out var first))
+            {
+                w.Data.Rows++;
+                var id = Encoding.UTF8.GetString(DuplicateProductIds.Key(row.ProductId.Of(span)));
+                rejects.Add(new ProductScoringReject(input, line, "product_id", DuplicateProductIds.Reason(id, first), Encoding.UTF8.GetString(span)));
+                w.Rows[n++] = new SpilledRow(-1, 0);
+                continue;
+            }
+            var category = w.Data.Add(row.CategoryId.Of(span), row.ClicksValue, row.ImpressionsValue);
+            w.Rows[n++] = new SpilledRow(w.Keys.IndexOf(row.ClicksValue, row.ImpressionsValue, pooled ? category : 0), row.CpcValue);
+        }
+        return n;
+    }
+
+    private sealed class ScoreWorker
+    {
+        public SpilledRow[] Rows = new SpilledRow[1 << 16];
+        public ScoredLine[] Lines = new ScoredLine[1 << 16];
+        public ulong[] Keys = new ulong[1 << 16];
+        public readonly RadixSort<ScoredLine> Sort = new();
+        public readonly SortedRuns.Builder Run = new();
+        public readonly SplitMixRandom Rng = new();
+    }
+
+    /// <summary>A scored line of a block (where it is, its number after the block's first, its insert), sorted with its score's order key.</summary>
+    private struct ScoredLine
+    {
+        public int Start, Length, Insert, Line;
+    }
+
+    /// <summary>Pass 2 on one block: score each good line, sort them, format each as an output record into one run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ScoreBlock(ScoreWorker w, LineBlock block, BlockRows spilled, ScratchFile rowSpill, ScoreTable table,
+        ScoringLineParser parser, SortedRuns runs, string input)
+    {
+        if (w.Rows.Length < spilled.Count) w.Rows = new SpilledRow[spilled.Count];
+        rowSpill.Read(MemoryMarshal.AsBytes(w.Rows.AsSpan(0, spilled.Count)), spilled.Offset);
+        int n = 0, count = 0;
+        var lines = new Utf8LineBlocks.LineCursor(block);
+        while (lines.Next(out var line, out var start, out var length))
+        {
+            if (length == 0) continue;
+            if (n == spilled.Count) throw Changed(input);
+            var r = w.Rows[n++];
+            if (r.Key < 0) continue;
+            var score = table.Score(spilled.Worker, r.Key, r.Cpc, line, w.Rng, out var insert);
+            if (count == w.Lines.Length)
+            {
+                Array.Resize(ref w.Lines, count * 2);
+                Array.Resize(ref w.Keys, count * 2);
+            }
+            w.Keys[count] = SortedRuns.OrderKey(score);
+            w.Lines[count++] = new ScoredLine { Start = start, Length = length, Insert = insert, Line = (int)(line - block.FirstLine) };
+        }
+        if (n != spilled.Count) throw Changed(input);
+        w.Sort.Sort(w.Keys, w.Lines, count); // stable: equal scores stay in line order
+        // Best first, each line is read from the block at random: its bytes are fetched into the cache a few lines ahead.
+        fixed (byte* buffer = block.Buffer)
+        for (var i = 0; i < count; i++)
+        {
+            if (i + 16 < count && Sse.IsSupported)
+            {
+                ref readonly var ahead = ref w.Lines[i + 16];
+                Sse.Prefetch0(buffer + ahead.Start);
+                Sse.Prefetch0(buffer + ahead.Start + ahead.Length - 1);
+            }
+            ref readonly var s = ref w.Lines[i];
+            var score = SortedRuns.ScoreOf(w.Keys[i]);
+            var span = block.Buffer.AsSpan(s.Start, s.Length);
+            var (id, category, cpc, clicks, views) = parser.Fields(span);
+            // The five fields are disjoint parts of the line: with their separators and the score they fit in line + 40.
+            var dst = w.Run.Reserve(s.Length + 40);
+            var at = 0;
+            Put(id.Of(span), dst, ref at); dst[at++] = (byte)',';
+            Put(category.Of(span), dst, ref at); dst[at++] = (byte)',';
+            at += FixedDecimal.Write(score, dst[at..]); dst[at++] = (byte)',';
+            var rankAt = at;
+            dst[at++] = (byte)',';
+            Put(cpc.Of(span), dst, ref at); dst[at++] = (byte)',';
+            Put(clicks.Of(span), dst, ref at); dst[at++] = (byte)',';
+            Put(views.Of(span), dst, ref at); dst[at++] = (byte)'\n';
+            w.Run.Commit(score, block.FirstLine + s.Line, rankAt, at, s.Insert);
+        }
+        runs.Append(w.Run, block.Index);
+    }
+
+    private static void Put(ReadOnlySpan<byte> s, Span<byte> d, ref int at)
+    {
+        s.CopyTo(d[at..]);
+        at += s.Length;
     }
 
     /// <summary>(line, id) of every good row whose id hash is in <paramref name="repeated"/>.</summary>
@@ -183,7 +334,7 @@ public static class StreamingRanker
     {
         using var blocks = new Utf8LineBlocks(input, blockSize);
         var parser = new ScoringLineParser(input, blocks.Header);
-        return OnWorkers(blocks.Blocks(), workerCount, () => new List<(long, string)>(), (found, block) =>
+        return OnWorkers(blocks.Blocks(), workerCount, _ => new List<(long, string)>(), (found, block) =>
         {
             foreach (var (line, start, length) in Utf8LineBlocks.Lines(block))
             {
@@ -197,11 +348,11 @@ public static class StreamingRanker
 
     // Exactly `workers` long-lived workers, each with one state for the whole pass, pulling one block at a time (reading
     // under the lock): Parallel.ForEach re-creates local state per task replica, which re-grew buffers and caches.
-    private static List<T> OnWorkers<T>(IEnumerable<LineBlock> blocks, int workers, Func<T> init, Action<T, LineBlock> body)
+    private static List<T> OnWorkers<T>(IEnumerable<LineBlock> blocks, int workers, Func<int, T> init, Action<T, LineBlock> body)
     {
         using var source = blocks.GetEnumerator();
         var gate = new object();
-        var states = Enumerable.Range(0, workers).Select(_ => init()).ToList();
+        var states = Enumerable.Range(0, workers).Select(init).ToList();
         var tasks = states.Select(state => Task.Factory.StartNew(() =>
         {
             while (true)
@@ -220,9 +371,6 @@ public static class StreamingRanker
         catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]); }
         return states;
     }
-
-    internal static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, Span<char> scratch) =>
-        utf8.Length <= scratch.Length / 3 ? scratch[..Encoding.UTF8.GetChars(utf8, scratch)] : Encoding.UTF8.GetString(utf8);
 
     private static string Csv(string s) =>
         s.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;

@@ -103,16 +103,33 @@ internal sealed class Utf8LineBlocks : IDisposable
     /// <summary>Every line of <paramref name="block"/>: its 1-based number and where it sits in the buffer (line ending stripped).</summary>
     public static IEnumerable<(long Line, int Start, int Length)> Lines(LineBlock block)
     {
-        var start = 0;
-        var line = block.FirstLine;
-        while (start < block.Length)
+        var lines = new LineCursor(block);
+        while (lines.Next(out var line, out var start, out var length)) yield return (line, start, length);
+    }
+
+    /// <summary>The lines of one block without an enumerator object (the ranker's passes walk 10 million of them).</summary>
+    internal struct LineCursor(LineBlock block)
+    {
+        private int _start;
+        private long _line = block.FirstLine;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public bool Next(out long line, out int start, out int length)
         {
+            line = _line;
+            start = _start;
+            if (start >= block.Length)
+            {
+                length = 0;
+                return false;
+            }
             var nl = block.Buffer.AsSpan(start, block.Length - start).IndexOf((byte)'\n');
             var end = nl < 0 ? block.Length : start + nl;
-            var len = end - start;
-            if (len > 0 && block.Buffer[end - 1] == '\r') len--;
-            yield return (line++, start, len);
-            start = end + 1;
+            length = end - start;
+            if (length > 0 && block.Buffer[end - 1] == '\r') length--;
+            _line++;
+            _start = end + 1;
+            return true;
         }
     }
 
