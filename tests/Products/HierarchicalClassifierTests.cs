@@ -101,6 +101,46 @@ public class HierarchicalClassifierTests
     }
 
     [Fact]
+    public void The_sum_path_prefers_a_sure_branch_and_tuning_keeps_it_only_when_it_scores_higher()
+    {
+        using var tmp = ProductTestData.Temp();
+        var tree = LabelTree.Load(tmp.File("label_info.csv", ProductTestData.SmallTree));
+        int A = tree.IndexOf("A"), A1 = tree.IndexOf("A1"), A2 = tree.IndexOf("A2"), B = tree.IndexOf("B"), B1 = tree.IndexOf("B1");
+        // A is likelier than B, but its children split; B's child is sure. Expected right labels: A > A2 0.70, B > B1 0.79.
+        Candidate[] candidates = [new(A, 0.45f, 0.45f), new(B, 0.40f, 0.40f), new(A1, 0.2f, 0.44f), new(A2, 0.25f, 0.56f), new(B1, 0.39f, 0.975f)];
+        Assert.Equal(new[] { A, A2 }, new HierarchicalDecoder([0.5f, 0.5f], 0.5f).Decode(tree, candidates).Order());
+        Assert.Equal(new[] { B, B1 }, new HierarchicalDecoder([0.5f, 0.5f], 0.5f, PathBySum: true).Decode(tree, candidates).Order());
+        Assert.Equal(new[] { B }, new HierarchicalDecoder([0.5f, 0.5f], 0.98f, PathBySum: true).Decode(tree, candidates).Order());
+        // Tuned on products like this whose answer is B > B1, no threshold makes the greedy path right: the sum path is kept.
+        var many = Enumerable.Repeat(candidates, 20).ToArray();
+        Assert.True(HierarchicalDecoder.Tune(tree, many, Enumerable.Repeat((IReadOnlySet<int>)new HashSet<int> { B, B1 }, 20).ToArray(), ThresholdMetric.HierarchicalF1, 1).PathBySum);
+        // Whose answer is A > A2: both decoders are right, and on a tie the greedy path stays.
+        Assert.False(HierarchicalDecoder.Tune(tree, many, Enumerable.Repeat((IReadOnlySet<int>)new HashSet<int> { A, A2 }, 20).ToArray(), ThresholdMetric.HierarchicalF1, 1).PathBySum);
+    }
+
+    [Fact]
+    public void The_name_weight_scales_the_names_features_against_the_descriptions()
+    {
+        var product = new Product("1", "Alpha", "beta", null, "", "", new HashSet<int>(), 2);
+        float[] Values(double nameWeight, TermWeighting weighting)
+        {
+            var options = new HierarchicalClassifierOptions { WordNgramMax = 1, CharNgramMin = 0, CharNgramMax = 0, MetadataTokens = false, Weighting = weighting, NameWeight = nameWeight };
+            return new ProductFeaturizer(options).Featurize(product, []).Value;
+        }
+        void Close(double[] expected, float[] actual)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+        }
+        Close([Math.Sqrt(0.5), Math.Sqrt(0.5)], Values(1, TermWeighting.TermFrequency));
+        Close([3 / Math.Sqrt(10), 1 / Math.Sqrt(10)], Values(3, TermWeighting.TermFrequency));
+        // Sublinear: 1 + ln 3 for the name; a weight below 1 stays positive.
+        var s3 = 1 + Math.Log(3);
+        Close([s3 / Math.Sqrt(1 + s3 * s3), 1 / Math.Sqrt(1 + s3 * s3)], Values(3, TermWeighting.Sublinear));
+        Assert.All(Values(0.2, TermWeighting.Sublinear), v => Assert.True(v > 0));
+    }
+
+    [Fact]
     public void Same_seed_gives_identical_models_for_any_thread_count()
     {
         var split = ProductSplit.Create(ProductTestData.Flipkart, 2, 0.5, 0.1);
@@ -132,6 +172,11 @@ public class HierarchicalClassifierTests
         }
         Assert.Equal(model.Options, loaded.Options);
         Assert.Equal(model.Decoder.LevelThresholds, loaded.Decoder.LevelThresholds);
+        Assert.Equal(model.Decoder.PathBySum, loaded.Decoder.PathBySum);
+        // The decoder's path mode is saved with it.
+        var bySum = model.WithDecoder(model.Decoder with { PathBySum = !model.Decoder.PathBySum });
+        bySum.Save(path);
+        Assert.Equal(!model.Decoder.PathBySum, HierarchicalClassifierModel.Load(path).Decoder.PathBySum);
     }
 
     [Fact]

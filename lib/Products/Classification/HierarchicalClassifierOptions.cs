@@ -45,6 +45,11 @@ public sealed record HierarchicalClassifierOptions
     public bool CharNgramsInDescription { get; init; } = false;
     /// <summary>Description characters read per product (long blurbs add little after the first paragraphs).</summary>
     public int MaxDescriptionChars { get; init; } = 1000;
+    /// <summary>
+    /// Each occurrence of a name feature (its words, n-grams and character n-grams) counts this much, a description's
+    /// 1, before the weighting and the L2 norm: how much the title speaks against a long blurb.
+    /// </summary>
+    public double NameWeight { get; init; } = 1;
     /// <summary>Brand, shop and log-binned price as tokens of their own.</summary>
     public bool MetadataTokens { get; init; } = true;
     public TermWeighting Weighting { get; init; } = TermWeighting.TfIdf;
@@ -56,6 +61,11 @@ public sealed record HierarchicalClassifierOptions
     /// <summary>L2 penalty applied to the coordinates a product touches (sparse, per update).</summary>
     public double L2 { get; init; } = 0;
     public int Epochs { get; init; } = 5;
+    /// <summary>
+    /// Each node's weights are the mean of its iterates over the last this many epochs (averaged SGD; 0 = the last
+    /// iterate). Same model size and prediction cost; each averaged epoch's updates cost one more vector operation.
+    /// </summary>
+    public int AverageEpochs { get; init; } = 0;
     /// <summary>Level-1 candidates and children of every explored node below this joint probability are not expanded.</summary>
     public double ExploreThreshold { get; init; } = 0.05;
     /// <summary>At most this many nodes per level are expanded during decoding.</summary>
@@ -87,6 +97,7 @@ public sealed record HierarchicalClassifierOptions
         Check(LearningRate > 0, $"LearningRate {LearningRate} must be > 0");
         Check(L2 >= 0, $"L2 {L2} must be >= 0");
         Check(Epochs >= 1, $"Epochs {Epochs} must be >= 1");
+        Check(AverageEpochs >= 0 && AverageEpochs <= Epochs, $"AverageEpochs {AverageEpochs} must be in 0..Epochs ({Epochs})");
         Check(ExploreThreshold is >= 0 and < 1, $"ExploreThreshold {ExploreThreshold} must be in [0,1)");
         Check(BeamWidth >= 1, $"BeamWidth {BeamWidth} must be >= 1");
         Check(HoldOutFraction is >= 0 and < 1, $"HoldOutFraction {HoldOutFraction} must be in [0,1)");
@@ -94,5 +105,6 @@ public sealed record HierarchicalClassifierOptions
         Check(ThresholdProducts >= 1, $"ThresholdProducts {ThresholdProducts} must be >= 1");
         Check(Threads >= 1, $"Threads {Threads} must be >= 1");
         Check(MaxDescriptionChars >= 0, $"MaxDescriptionChars {MaxDescriptionChars} must be >= 0");
+        Check(NameWeight is > 0 and <= 100, $"NameWeight {NameWeight} must be in (0, 100]");
     }
 }
