@@ -41,12 +41,22 @@ public class HierarchicalClassifierTests
         Assert.Equal(split.Train.Count, crossFitted!.Products);
         var defaults = HierarchicalDecoder.Default(tree.Depth);
         Assert.False(all.Decoder.LevelThresholds.SequenceEqual(defaults.LevelThresholds) && all.Decoder.DescendThreshold == defaults.DescendThreshold);
-        var held = ProductSplit.Create(ProductTestData.Flipkart.Subset(split.Train), 1, 0.9, 0.1);
-        var holdOut = new HierarchicalClassifier(Fast).Fit(held.Train, tree, held.Validation);
-        var ours = Score(split.Test, all.Predict(split.Test).Select(p => p.Labels).ToList());
-        var theirs = Score(split.Test, holdOut.Predict(split.Test).Select(p => p.Labels).ToList());
-        // On 210 test products one product is worth 0.005: no worse than the hold-out beyond that (bench classify-split measures the gain).
-        Assert.True(ours.HierarchicalF1 >= theirs.HierarchicalF1 - 0.01, $"all {ours.HierarchicalF1:0.000} vs hold-out {theirs.HierarchicalF1:0.000}");
+        // On 210 test products one product is worth 0.005 and one split differs from the next by more than 0.02 either
+        // way: over four splits, no worse than the hold-out beyond 0.01 on average (bench classify-split measures the gain).
+        var margins = new List<string>();
+        var margin = 0.0;
+        for (var seed = 1; seed <= 4; seed++)
+        {
+            var s = ProductSplit.Create(ProductTestData.Flipkart, seed, 0.8, 0);
+            var trained = seed == 1 ? all : new HierarchicalClassifier(Fast).FitAll(s.Train, tree, out _);
+            var held = ProductSplit.Create(ProductTestData.Flipkart.Subset(s.Train), 1, 0.9, 0.1);
+            var holdOut = new HierarchicalClassifier(Fast).Fit(held.Train, tree, held.Validation);
+            var ours = Score(s.Test, trained.Predict(s.Test).Select(p => p.Labels).ToList()).HierarchicalF1;
+            var theirs = Score(s.Test, holdOut.Predict(s.Test).Select(p => p.Labels).ToList()).HierarchicalF1;
+            margin += (ours - theirs) / 4;
+            margins.Add($"seed {seed}: all {ours:0.000} vs hold-out {theirs:0.000}");
+        }
+        Assert.True(margin >= -0.01, string.Join("; ", margins));
         // Too few products to cross-fit: trained on all of them with the default decoder.
         var tiny = new HierarchicalClassifier(Fast).FitAll(split.Train.Take(15).ToList(), tree, out var none);
         Assert.Null(none);

@@ -64,8 +64,9 @@ public sealed record HierarchicalClassifierOptions
     public double L2 { get; init; } = 0;
     public int Epochs { get; init; } = 5;
     /// <summary>
-    /// Each node's weights are the mean of its iterates over the last this many epochs (averaged SGD; 0 = the last
-    /// iterate). Same model size and prediction cost; each averaged epoch's updates cost one more vector operation.
+    /// Each node's weights are the mean of its iterates over the last this many epochs, at most all of them (averaged
+    /// SGD; 0 = the last iterate). Same model size and prediction cost; each averaged epoch's updates cost one more
+    /// vector operation.
     /// </summary>
     public int AverageEpochs { get; init; } = 2;
     /// <summary>Level-1 candidates and children of every explored node below this joint probability are not expanded.</summary>
@@ -99,7 +100,7 @@ public sealed record HierarchicalClassifierOptions
         Check(LearningRate > 0, $"LearningRate {LearningRate} must be > 0");
         Check(L2 >= 0, $"L2 {L2} must be >= 0");
         Check(Epochs >= 1, $"Epochs {Epochs} must be >= 1");
-        Check(AverageEpochs >= 0 && AverageEpochs <= Epochs, $"AverageEpochs {AverageEpochs} must be in 0..Epochs ({Epochs})");
+        Check(AverageEpochs >= 0, $"AverageEpochs {AverageEpochs} must be >= 0");
         Check(ExploreThreshold is >= 0 and < 1, $"ExploreThreshold {ExploreThreshold} must be in [0,1)");
         Check(BeamWidth >= 1, $"BeamWidth {BeamWidth} must be >= 1");
         Check(HoldOutFraction is >= 0 and < 1, $"HoldOutFraction {HoldOutFraction} must be in [0,1)");
