@@ -96,7 +96,7 @@ public class HierarchicalClassifierTests
     }
 
     [Fact]
-    public void Decoder_adds_ancestors_keeps_one_path_and_stops_where_the_child_is_unlikely()
+    public void Decoder_adds_ancestors_keeps_one_path_stops_where_the_child_is_unlikely_and_tunes_greedy_or_sum_paths()
     {
         using var tmp = ProductTestData.Temp();
         var tree = LabelTree.Load(tmp.File("label_info.csv", ProductTestData.SmallTree));
@@ -108,16 +108,10 @@ public class HierarchicalClassifierTests
         Assert.Equal(new[] { A }, new HierarchicalDecoder([0.5f, 0.5f], 0.8f).Decode(tree, candidates).Order());
         // A low level-2 threshold adds B1, and with it its parent B.
         Assert.Equal(new[] { A, A2, B, B1 }.Order(), new HierarchicalDecoder([0.5f, 0.285f], 0.5f).Decode(tree, candidates).Order());
-    }
 
-    [Fact]
-    public void The_sum_path_prefers_a_sure_branch_and_tuning_keeps_it_only_when_it_scores_higher()
-    {
-        using var tmp = ProductTestData.Temp();
-        var tree = LabelTree.Load(tmp.File("label_info.csv", ProductTestData.SmallTree));
-        int A = tree.IndexOf("A"), A1 = tree.IndexOf("A1"), A2 = tree.IndexOf("A2"), B = tree.IndexOf("B"), B1 = tree.IndexOf("B1");
-        // A is likelier than B, but its children split; B's child is sure. Expected right labels: A > A2 0.70, B > B1 0.79.
-        Candidate[] candidates = [new(A, 0.45f, 0.45f), new(B, 0.40f, 0.40f), new(A1, 0.2f, 0.44f), new(A2, 0.25f, 0.56f), new(B1, 0.39f, 0.975f)];
+        // The sum path: A is likelier than B, but its children split; B's child is sure. Expected right labels: A > A2
+        // 0.70, B > B1 0.79.
+        candidates = [new(A, 0.45f, 0.45f), new(B, 0.40f, 0.40f), new(A1, 0.2f, 0.44f), new(A2, 0.25f, 0.56f), new(B1, 0.39f, 0.975f)];
         Assert.Equal(new[] { A, A2 }, new HierarchicalDecoder([0.5f, 0.5f], 0.5f).Decode(tree, candidates).Order());
         Assert.Equal(new[] { B, B1 }, new HierarchicalDecoder([0.5f, 0.5f], 0.5f, PathBySum: true).Decode(tree, candidates).Order());
         Assert.Equal(new[] { B }, new HierarchicalDecoder([0.5f, 0.5f], 0.98f, PathBySum: true).Decode(tree, candidates).Order());
