@@ -193,8 +193,15 @@ public sealed class AutoMLCli : ICliModule
         var model = new Option<string?>("--model") { Description = "Where to save the refit best model (default data/models/automl/<experiment>.model)" };
         var noRefit = new Option<bool>("--no-refit") { Description = "Skip refitting and saving the best configuration" };
         var options = new Option<string?>("--task-options") { Description = "Task options as JSON (e.g. synthetic: {\"SleepMs\":300})" };
+        var constraint = new Option<string[]>("--constraint")
+        {
+            Description = "A bound the selected trial must meet, metric>=number (or <=, >, <) on a metric the trials record, e.g. " +
+                          "\"cdiscount_predict_per_cpu_second>=50000\" (classify-catalogues); repeat it or separate with ';'. Stored with the experiment: " +
+                          "the leaderboard, `show` and the refit rank only the trials that meet it",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var cmd = new Command("run", "Run an AutoML experiment");
-        foreach (var o in new Option[] { task, data, budget, trials, tuner, experiment, seed, resume, model, noRefit, options, StoreOption, HeartbeatOption }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { task, data, budget, trials, tuner, experiment, seed, resume, model, noRefit, options, constraint, StoreOption, HeartbeatOption }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
             var t = p.GetValue(task)!;
@@ -206,7 +213,8 @@ public sealed class AutoMLCli : ICliModule
             if (!p.GetValue(noRefit)) ModelFiles.CheckOutputs(p.GetValue(model) ?? DefaultModelPath(name), name, dataPath, store.Path);
             if (store.Find(name) is not null && !p.GetValue(resume))
                 throw new ExperimentStoreException($"Experiment '{name}' already exists in {store.Path}; pass --resume to continue it or choose another --experiment.");
-            var definition = AutoMLTasks.Define(name, trainable, dataPath, optionsJson, p.GetValue(tuner)!, p.GetValue(seed), p.GetValue(budget), p.GetValue(trials));
+            var definition = AutoMLTasks.Define(name, trainable, dataPath, optionsJson, p.GetValue(tuner)!, p.GetValue(seed), p.GetValue(budget), p.GetValue(trials),
+                string.Join("; ", p.GetValue(constraint) ?? []));
             return Execute(Engine(store, trainable, p), definition, p.GetValue(noRefit), p.GetValue(model), ct);
         }));
         return cmd;
@@ -302,11 +310,18 @@ public sealed class AutoMLCli : ICliModule
             AnsiConsole.WriteLine($"{d.Name}: task {d.Task}, tuner {d.Tuner}, seed {d.Seed}, budget {d.BudgetSeconds:0} s / {d.MaxTrials} trials, " +
                                   $"data {d.DataHash[..12]}, code {d.CodeVersion[..Math.Min(12, d.CodeVersion.Length)]}, created {e.Created:u}");
             if (e.ModelPath is not null) AnsiConsole.WriteLine($"model: {e.ModelPath}");
+            if (d.Constraints.Length > 0) AnsiConsole.WriteLine($"constraints: {d.Constraints} (only the trials that meet them are ranked)");
             var table = new Spectre.Console.Table().AddColumns("rank", "trial", "objective", "budget", "seconds", "worker", "params");
             var rank = 0;
-            foreach (var t in Leaderboard.Rank(trials).Take(p.GetValue(top)))
+            foreach (var t in Leaderboard.Rank(trials, d.Constraints).Take(p.GetValue(top)))
                 table.AddRow(I(++rank), I(t.Number), F(t.Objective), F(t.Budget), F(t.DurationSeconds), Markup.Escape(t.Worker ?? "-"), Markup.Escape(t.ParamsJson));
             AnsiConsole.Write(table);
+            if (d.Constraints.Length > 0 && Leaderboard.Infeasible(trials, d.Constraints) is { Count: > 0 } excluded)
+            {
+                AnsiConsole.WriteLine($"excluded by the constraints: {excluded.Count} full-budget trial(s), the best of them:");
+                foreach (var (t, why) in excluded.Take(3))
+                    AnsiConsole.WriteLine($"  trial {I(t.Number)}: objective {F(t.Objective)}; {why}");
+            }
             var other = trials.GroupBy(t => t.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
             AnsiConsole.WriteLine($"trials: {string.Join(", ", other)}; workers: {trials.Select(t => t.Worker).Distinct().Count(w => w is not null)}");
             return 0;

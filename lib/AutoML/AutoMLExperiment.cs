@@ -53,7 +53,7 @@ public sealed class AutoMLExperiment(ExperimentStore store, ITrainable trainable
         store.SetFinished(experiment.Id, false);
 
         // What the store already holds is read back, not rerun.
-        var best = new BestTracker();
+        var best = new BestTracker(d.Constraints);
         var replayed = 0;
         foreach (var t in store.Trials(experiment.Id).Where(t => t.Status is TrialStatus.Completed or TrialStatus.Failed))
         {
@@ -201,14 +201,16 @@ public sealed class AutoMLExperiment(ExperimentStore store, ITrainable trainable
         }
     }
 
-    /// <summary>Best completed trial at full budget (a halving rung on a subsample is not comparable).</summary>
-    private sealed class BestTracker
+    /// <summary>Best completed trial at full budget (a halving rung on a subsample is not comparable) that meets the constraints.</summary>
+    private sealed class BestTracker(string constraints)
     {
+        private readonly IReadOnlyList<TrialConstraint> _constraints = TrialConstraint.Parse(constraints);
+
         public TrialRecord? Best { get; private set; }
 
         public void Offer(TrialRecord t)
         {
-            if (t.Status == TrialStatus.Completed && t.Budget >= 1 && (Best is null || t.Objective > Best.Objective)) Best = t;
+            if (t.Status == TrialStatus.Completed && t.Budget >= 1 && _constraints.All(c => c.Allows(t)) && (Best is null || t.Objective > Best.Objective)) Best = t;
         }
     }
 }
@@ -218,5 +220,6 @@ public sealed record TrialProgress(TrialRecord Trial, ParameterSet Parameters, T
 
 public sealed record ExperimentSummary(ExperimentRecord Experiment, IReadOnlyList<TrialRecord> Trials, int TrialsRun, int TrialsReplayed, string StopReason)
 {
-    public TrialRecord? Best => Leaderboard.Best(Trials);
+    /// <summary>The best full-budget trial that meets the experiment's constraints.</summary>
+    public TrialRecord? Best => Leaderboard.Best(Trials, Experiment.Definition.Constraints);
 }

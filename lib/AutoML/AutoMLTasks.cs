@@ -91,8 +91,10 @@ public sealed class AutoMLTasks
         return dirty ? commit + "+dirty" : commit;
     }
 
+    /// <param name="constraints">Bounds the winning trial must meet (<see cref="ExperimentDefinition.Constraints"/>); checked here, stored in canonical form.</param>
+    /// <exception cref="ArgumentException">The constraints are not <c>metric&gt;=number</c> parts.</exception>
     public static ExperimentDefinition Define(string name, ITrainable trainable, string dataPath, string optionsJson, string tuner, int seed,
-        double budgetSeconds, int maxTrials) =>
+        double budgetSeconds, int maxTrials, string constraints = "") =>
         new(name, trainable.Task, dataPath, optionsJson, trainable.Space.ToJson(), tuner, seed, budgetSeconds, maxTrials,
-            trainable.DataHash, CodeVersion());
+            trainable.DataHash, CodeVersion(), TrialConstraint.Normalise(constraints));
 }

@@ -47,7 +47,11 @@ internal sealed class CataloguesClassifierTrainable : ITrainable, IPairedValidat
     IReadOnlyList<F1Counts> IPairedValidation.ValidationCounts(ParameterSet parameters, CancellationToken cancellation) =>
         _parts.SelectMany(p => p.Trainable.ValidationCounts(parameters, cancellation)).ToList();
 
-    /// <summary>The mean objective; each catalogue's objective and fit seconds beside it, and their sums.</summary>
+    /// <summary>
+    /// The mean objective; every metric of each catalogue beside it under the catalogue's name (so a constraint can name
+    /// one: <c>cdiscount_predict_per_cpu_second</c>), and across catalogues the sum of seconds and products, the
+    /// largest peak memory and the mean of the rest.
+    /// </summary>
     private static TrialMetrics Mean(IReadOnlyList<(string Name, TrialMetrics Metrics)> parts)
     {
         var values = new Dictionary<string, double>();
@@ -55,7 +59,11 @@ internal sealed class CataloguesClassifierTrainable : ITrainable, IPairedValidat
         {
             values[$"{name}_hf1"] = m.Objective;
             foreach (var (k, v) in m.Values)
-                values[k] = values.GetValueOrDefault(k) + v / (k.EndsWith("seconds", StringComparison.Ordinal) || k == "train_products" ? 1 : parts.Count);
+            {
+                values[$"{name}_{k}"] = v;
+                values[k] = k == ClassifierTrainable.PeakMegabytes ? Math.Max(values.GetValueOrDefault(k), v)
+                    : values.GetValueOrDefault(k) + v / (k.EndsWith("seconds", StringComparison.Ordinal) || k == "train_products" ? 1 : parts.Count);
+            }
         }
         return new TrialMetrics(parts.Average(p => p.Metrics.Objective), values);
     }

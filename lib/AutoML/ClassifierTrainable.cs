@@ -24,6 +24,10 @@ internal sealed record ClassifyTaskOptions(int SplitSeed = 1, int Folds = 1, int
 /// (hierarchical F1) on the whole validation split by cross-fitting: thresholds tuned on one half score the other, both
 /// ways, so thresholds never see the products that score them. <see cref="Test"/> trains exactly like <c>classify train</c> (train, thresholds on the
 /// whole validation split) and scores the test split, which tuning never touches.
+/// A trial also records what the configuration costs, so an experiment can constrain it: <c>predict_per_cpu_second</c>
+/// (at full budget: validation products predicted per CPU-second on one thread, the model's own cost, little inflated
+/// by machine load) and <c>peak_megabytes</c> (the process's peak resident memory from the fit's start, every
+/// catalogue of the task loaded).
 /// </summary>
 internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
 {
@@ -71,6 +75,7 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
     // against the default's 0.847, and one of them took 165 s: a 5-minute budget cannot afford such samples.
     public SearchSpace Space { get; } = new SearchSpace()
         .Int("epochs", 2, 8, init: 2)
+        .Int("average_epochs", 0, 4, init: 0)
         .Float("learning_rate", 0.15, 1.5, log: true, init: 0.5)
         .Choice("regularize", ["off", "on"], init: "off")
         .Float("l2", 1e-9, 1e-5, log: true, init: 1e-7, when: new Condition("regularize", "on"))
@@ -84,6 +89,7 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
         .Choice("weighting", ["sublinear_tfidf", "sublinear", "tfidf"], init: "sublinear_tfidf")
         .Choice("metadata_tokens", ["true", "false"], init: "true")
         .Int("max_description_chars", 200, 4000, log: true, init: 200)
+        .Float("name_weight", 0.2, 2, log: true, init: 1)
         .Choice("tune_for", ThresholdMetrics, init: "hierarchical_f1")
         .Int("beam_width", 1, 6, init: 2)
         .Float("explore_threshold", 0.01, 0.2, log: true, init: 0.05);
@@ -96,12 +102,12 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
             var d = new HierarchicalClassifierOptions();
             var values = new Dictionary<string, object>
             {
-                ["epochs"] = d.Epochs, ["learning_rate"] = d.LearningRate, ["regularize"] = d.L2 > 0 ? "on" : "off",
+                ["epochs"] = d.Epochs, ["average_epochs"] = d.AverageEpochs, ["learning_rate"] = d.LearningRate, ["regularize"] = d.L2 > 0 ? "on" : "off",
                 ["optimizer"] = d.Optimizer.ToString().ToLowerInvariant(),
                 ["hash_bits"] = d.HashBits, ["word_ngram_max"] = d.WordNgramMax, ["char_ngrams"] = d.CharNgramMax > 0 ? "on" : "off",
                 ["char_ngram_min"] = d.CharNgramMin, ["char_ngram_max"] = d.CharNgramMax,
                 ["char_ngrams_in_description"] = d.CharNgramsInDescription ? "true" : "false", ["weighting"] = Weightings[(int)d.Weighting],
-                ["metadata_tokens"] = d.MetadataTokens ? "true" : "false", ["max_description_chars"] = d.MaxDescriptionChars,
+                ["metadata_tokens"] = d.MetadataTokens ? "true" : "false", ["max_description_chars"] = d.MaxDescriptionChars, ["name_weight"] = d.NameWeight,
                 ["tune_for"] = ThresholdMetrics[(int)d.TuneFor], ["beam_width"] = d.BeamWidth, ["explore_threshold"] = d.ExploreThreshold,
             };
             // Inactive conditionals are absent from a configuration, as the space's own Decode leaves them out.
@@ -117,6 +123,8 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
         var o = new HierarchicalClassifierOptions
         {
             Epochs = (int)p.GetInt("epochs"),
+            // At most every epoch is averaged (the two knobs are drawn independently).
+            AverageEpochs = (int)Math.Min(p.GetInt("average_epochs"), p.GetInt("epochs")),
             LearningRate = p.GetDouble("learning_rate"),
             L2 = p.GetString("regularize") == "on" ? p.GetDouble("l2") : 0,
             Optimizer = (OptimizerKind)Array.IndexOf(Optimizers, p.GetString("optimizer")),
@@ -128,6 +136,7 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
             Weighting = (TermWeighting)Array.IndexOf(Weightings, p.GetString("weighting")),
             MetadataTokens = p.GetString("metadata_tokens") == "true",
             MaxDescriptionChars = (int)p.GetInt("max_description_chars"),
+            NameWeight = p.GetDouble("name_weight"),
             TuneFor = (ThresholdMetric)Array.IndexOf(ThresholdMetrics, p.GetString("tune_for")),
             BeamWidth = (int)p.GetInt("beam_width"),
             ExploreThreshold = p.GetDouble("explore_threshold"),
@@ -143,6 +152,7 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
         var options = ToOptions(parameters);
         var watch = Stopwatch.StartNew();
         if (_options.Folds > 1) return CrossValidate(options, budget, cancellation);
+        PeakMemory.Reset();
         var train = _trainOrder.Take(Math.Max(50, (int)Math.Round(_trainOrder.Length * budget))).ToList();
         var model = new HierarchicalClassifier(options).Fit(train, _catalog.Labels, _thresholdHalf, cancellation);
         var fit = watch.Elapsed.TotalSeconds;
@@ -155,7 +165,37 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
         var report = HierarchicalMetrics.Evaluate(_catalog.Labels, _crossFitOrder.Select(p => p.Labels).ToList(), predicted);
         if (budget >= 1) _validationCounts[parameters.Json] = Counts(predicted);
         var metrics = Metrics(report, fit, train.Count);
-        return metrics with { Values = new Dictionary<string, double>(metrics.Values) { ["score_seconds"] = watch.Elapsed.TotalSeconds - fit } };
+        var values = new Dictionary<string, double>(metrics.Values)
+        {
+            ["score_seconds"] = watch.Elapsed.TotalSeconds - fit, [PeakMegabytes] = PeakMemory.Read() / 1048576.0,
+        };
+        // Timed at full budget only: the trials a constraint judges (a subsample's smaller tables predict faster anyway),
+        // and the passes would add a large share to a cheap rung's seconds.
+        if (budget >= 1) values[PredictPerCpuSecond] = PredictionRate(model, _split.Validation, cancellation);
+        return metrics with { Values = values };
+    }
+
+    /// <summary>The trial metrics of what a configuration costs (<see cref="ClassifierTrainable"/>).</summary>
+    internal const string PredictPerCpuSecond = "predict_per_cpu_second", PeakMegabytes = "peak_megabytes";
+
+    /// <summary>
+    /// Products predicted per CPU-second by one thread: a warm-up pass, then passes over <paramref name="products"/>
+    /// until they have used a quarter of a CPU-second (the process clock ticks every 10 ms).
+    /// </summary>
+    private static double PredictionRate(HierarchicalClassifierModel model, IReadOnlyList<Product> products, CancellationToken cancellation)
+    {
+        if (products.Count == 0) return 0;
+        var single = model.WithThreads(1);
+        single.Predict(products);
+        var cpu = CpuStopwatch.StartNew();
+        long predicted = 0;
+        do
+        {
+            cancellation.ThrowIfCancellationRequested();
+            single.Predict(products);
+            predicted += products.Count;
+        } while (cpu.Elapsed.TotalSeconds < 0.25);
+        return predicted / cpu.Elapsed.TotalSeconds;
     }
 
     /// <summary>

@@ -23,8 +23,11 @@ public sealed class ExperimentStore : IDisposable
     /// <summary>"WBAM" (Workbook AutoML) as a big-endian int.</summary>
     public const int ApplicationId = 0x5742414D;
 
-    /// <summary>2: trials record their worker and heartbeat (a version-1 file is upgraded when opened).</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>
+    /// 3: experiments keep their constraints; 2: trials record their worker and heartbeat. An older store is upgraded
+    /// when opened (its experiments get no constraints).
+    /// </summary>
+    public const int SchemaVersion = 3;
 
     private readonly DbConnection _db;
     private readonly bool _postgres;
@@ -122,15 +125,17 @@ public sealed class ExperimentStore : IDisposable
         // Two processes may open the same new, empty file at once. The check and the creation are one write
         // transaction, so the second waits for the first and then finds a store, instead of creating the tables
         // again and calling a healthy store unreadable. Reading the header is also what surfaces "file is not a
-        // database" for a corrupt file. A version-1 store gains the worker columns in the same transaction.
+        // database" for a corrupt file. A version-1 store gains the worker columns, a version-2 (or 1) store the
+        // constraints column, in the same transaction.
         using (var tx = BeginWrite())
         {
             var appId0 = Scalar<long>("PRAGMA application_id", tx);
             var version0 = Scalar<long>("PRAGMA user_version", tx);
             var blank = appId0 == 0 && version0 == 0 && Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table'", tx) == 0;
             if (blank) CreateSchema(tx);
-            else if (appId0 == ApplicationId && version0 == 1)
-                Execute($"ALTER TABLE trials ADD COLUMN worker TEXT; ALTER TABLE trials ADD COLUMN heartbeat TEXT; PRAGMA user_version = {SchemaVersion};", tx);
+            else if (appId0 == ApplicationId && version0 is 1 or 2)
+                Execute((version0 == 1 ? "ALTER TABLE trials ADD COLUMN worker TEXT; ALTER TABLE trials ADD COLUMN heartbeat TEXT; " : "") +
+                        $"{AddConstraints}; PRAGMA user_version = {SchemaVersion};", tx);
             tx.Commit();
         }
         var appId = Scalar<long>("PRAGMA application_id");
@@ -157,6 +162,8 @@ public sealed class ExperimentStore : IDisposable
                                                        "workbook_store stamp, so they belong to another application. Use another database or schema (SearchPath=...).");
                 CreateSchema(tx);
             }
+            else if (Scalar<long>($"SELECT count(*) FROM workbook_store WHERE application_id = {ApplicationId} AND schema_version = 2", tx) == 1)
+                Execute($"{AddConstraints}; UPDATE workbook_store SET schema_version = {SchemaVersion}", tx);
             tx.Commit();
         }
         using var cmd = Command("SELECT application_id, schema_version FROM workbook_store");
@@ -177,6 +184,8 @@ public sealed class ExperimentStore : IDisposable
         if (version < SchemaVersion)
             throw new ExperimentStoreException($"{Path} has an unknown schema version {version}.");
     }
+
+    private const string AddConstraints = "ALTER TABLE experiments ADD COLUMN constraints TEXT NOT NULL DEFAULT ''";
 
     private bool TableExists(string table, DbTransaction tx)
     {
@@ -213,7 +222,8 @@ public sealed class ExperimentStore : IDisposable
                 runner_pid INTEGER,
                 runner_host TEXT,
                 finished TEXT,
-                model_path TEXT
+                model_path TEXT,
+                constraints TEXT NOT NULL DEFAULT ''
             );
             CREATE TABLE trials (
                 experiment_id {(_postgres ? "BIGINT" : "INTEGER")} NOT NULL REFERENCES experiments(id),
@@ -249,13 +259,14 @@ public sealed class ExperimentStore : IDisposable
                 using var tx = BeginWrite();
                 // Another process may have created the same name since Find: then this joins it, checked like a resume below.
                 inserted = Execute("""
-                    INSERT INTO experiments (name, task, data_path, task_options, search_space, tuner, seed, budget_seconds, max_trials, data_hash, code_version, created)
-                    VALUES (@name, @task, @data, @options, @space, @tuner, @seed, @budget, @trials, @hash, @code, @created)
+                    INSERT INTO experiments (name, task, data_path, task_options, search_space, tuner, seed, budget_seconds, max_trials, data_hash, code_version, created, constraints)
+                    VALUES (@name, @task, @data, @options, @space, @tuner, @seed, @budget, @trials, @hash, @code, @created, @constraints)
                     ON CONFLICT (name) DO NOTHING
                     """, tx, ("@name", definition.Name), ("@task", definition.Task), ("@data", definition.DataPath),
                     ("@options", definition.TaskOptions), ("@space", definition.SearchSpace), ("@tuner", definition.Tuner),
                     ("@seed", definition.Seed), ("@budget", definition.BudgetSeconds), ("@trials", definition.MaxTrials),
-                    ("@hash", definition.DataHash), ("@code", definition.CodeVersion), ("@created", Now()));
+                    ("@hash", definition.DataHash), ("@code", definition.CodeVersion), ("@created", Now()),
+                    ("@constraints", TrialConstraint.Normalise(definition.Constraints)));
                 tx.Commit();
             }
             existing = Find(definition.Name)!;
@@ -274,6 +285,7 @@ public sealed class ExperimentStore : IDisposable
         Same("search space", d.SearchSpace, definition.SearchSpace);
         Same("task options", d.TaskOptions, definition.TaskOptions);
         Same("data hash", d.DataHash, definition.DataHash);
+        Same("constraints", $"'{d.Constraints}'", $"'{TrialConstraint.Normalise(definition.Constraints)}'");
         if (d.BudgetSeconds != definition.BudgetSeconds || d.MaxTrials != definition.MaxTrials)
         {
             // The budget is the one thing a resume may change (give a stopped experiment more time or trials).
@@ -400,7 +412,7 @@ public sealed class ExperimentStore : IDisposable
         string? S(string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
         var def = new ExperimentDefinition(S("name")!, S("task")!, S("data_path")!, S("task_options")!, S("search_space")!, S("tuner")!,
             r.GetInt32(r.GetOrdinal("seed")), r.GetDouble(r.GetOrdinal("budget_seconds")), r.GetInt32(r.GetOrdinal("max_trials")),
-            S("data_hash")!, S("code_version")!);
+            S("data_hash")!, S("code_version")!, S("constraints") ?? "");
         return new ExperimentRecord(r.GetInt64(r.GetOrdinal("id")), def, DateTimeOffset.Parse(S("created")!, CultureInfo.InvariantCulture),
             S("finished") is { } f ? DateTimeOffset.Parse(f, CultureInfo.InvariantCulture) : null, S("model_path"));
     }
@@ -466,9 +478,12 @@ internal sealed record HandOutDecision(HandOutKind Kind, int Number = 0, string 
 }
 
 /// <summary>What defines an experiment; a resume must match it exactly (except budget, which may be extended).</summary>
+/// <param name="Constraints">Bounds on trial metrics the winner must meet, <c>metric&gt;=number</c> parts separated by ';'
+/// (e.g. <c>cdiscount_predict_per_cpu_second&gt;=50000</c>); empty: none. The leaderboard and the selection rank the
+/// feasible trials only.</param>
 public sealed record ExperimentDefinition(
     string Name, string Task, string DataPath, string TaskOptions, string SearchSpace, string Tuner, int Seed,
-    double BudgetSeconds, int MaxTrials, string DataHash, string CodeVersion);
+    double BudgetSeconds, int MaxTrials, string DataHash, string CodeVersion, string Constraints = "");
 
 public sealed record ExperimentRecord(long Id, ExperimentDefinition Definition, DateTimeOffset Created, DateTimeOffset? Finished, string? ModelPath)
 {

@@ -5,17 +5,36 @@ public static class Leaderboard
 {
     /// <summary>
     /// Completed trials best first. Only trials at the largest budget reached compete: a halving trial on a
-    /// ninth of the data is not comparable to one on all of it.
+    /// ninth of the data is not comparable to one on all of it. With <paramref name="constraints"/> (an experiment's
+    /// <see cref="ExperimentDefinition.Constraints"/>, e.g. <c>cdiscount_predict_per_cpu_second&gt;=50000</c>) only the
+    /// trials that meet them: the best feasible trial wins.
     /// </summary>
-    public static IReadOnlyList<TrialRecord> Rank(IEnumerable<TrialRecord> trials)
+    /// <exception cref="ArgumentException">The constraints are not <c>metric&gt;=number</c> parts.</exception>
+    public static IReadOnlyList<TrialRecord> Rank(IEnumerable<TrialRecord> trials, string constraints = "") =>
+        FullBudget(trials).Where(Feasible(constraints)).ToList();
+
+    public static TrialRecord? Best(IEnumerable<TrialRecord> trials, string constraints = "") => Rank(trials, constraints).FirstOrDefault();
+
+    /// <summary>The full-budget trials <see cref="Rank"/> leaves out because they break a constraint, best first, each with what it breaks.</summary>
+    public static IReadOnlyList<(TrialRecord Trial, string Violations)> Infeasible(IEnumerable<TrialRecord> trials, string constraints)
+    {
+        var parsed = TrialConstraint.Parse(constraints);
+        return FullBudget(trials).Select(t => (t, TrialConstraint.Violations(t, parsed))).Where(x => x.Item2.Length > 0).ToList();
+    }
+
+    private static Func<TrialRecord, bool> Feasible(string constraints)
+    {
+        var parsed = TrialConstraint.Parse(constraints);
+        return t => parsed.All(c => c.Allows(t));
+    }
+
+    private static IReadOnlyList<TrialRecord> FullBudget(IEnumerable<TrialRecord> trials)
     {
         var done = trials.Where(t => t.Status == TrialStatus.Completed && t.Metrics is not null).ToList();
         if (done.Count == 0) return [];
         var top = done.Max(t => t.Budget);
         return done.Where(t => t.Budget == top).OrderByDescending(t => t.Objective).ThenBy(t => t.Number).ToList();
     }
-
-    public static TrialRecord? Best(IEnumerable<TrialRecord> trials) => Rank(trials).FirstOrDefault();
 
     /// <summary>Best full-budget objective after each trial, against cumulative trial time (the history chart).</summary>
     internal static IReadOnlyList<HistoryPoint> History(IEnumerable<TrialRecord> trials)
@@ -50,7 +69,7 @@ public static class Leaderboard
 
     public static ExperimentSummaryRow Summarise(ExperimentRecord e, IReadOnlyList<TrialRecord> trials)
     {
-        var best = Best(trials);
+        var best = Best(trials, e.Definition.Constraints);
         var time = best is null ? null : TimeToReach(trials, best.Objective!.Value);
         return new ExperimentSummaryRow(e.Name, e.Definition.Task, e.Definition.Tuner, e.Definition.Seed, trials.Count,
             trials.Count(t => t.Status == TrialStatus.Completed), trials.Count(t => t.Status == TrialStatus.Failed),

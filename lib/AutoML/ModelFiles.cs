@@ -43,8 +43,11 @@ public static class ModelFiles
     {
         var experiment = store.Get(experimentName);
         var trials = store.Trials(experiment.Id);
-        if (Leaderboard.Best(trials) is null) throw new InvalidOperationException($"Experiment '{experimentName}' has no completed trial to refit.");
-        var selection = ConfigurationSelection.Choose(trainable, trials, cancellation);
+        var constraints = experiment.Definition.Constraints;
+        if (Leaderboard.Best(trials, constraints) is null)
+            throw new InvalidOperationException($"Experiment '{experimentName}' has no completed trial to refit" +
+                                                (constraints.Length > 0 ? $" that meets its constraints ({constraints})." : "."));
+        var selection = ConfigurationSelection.Choose(trainable, trials, cancellation, constraints);
         // The trial that evaluated the selected configuration (the default may not have been one).
         var trial = Leaderboard.Rank(trials).FirstOrDefault(t => t.ParamsJson == selection.Parameters.Json);
         modelPath = CheckOutputs(modelPath, experimentName, experiment.Definition.DataPath, store.Path);

@@ -29,12 +29,7 @@ public class SelectionTests
     {
         // Accuracy is the parameter: the default (0.8) against a lucky-looking 0.8005 and a real 0.85.
         var t = new AccuracyTrainable();
-        TrialRecord Trial(int number, double accuracy)
-        {
-            var p = t.Space.Parse($$"""{"accuracy":{{accuracy.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}""");
-            return new TrialRecord(number, p.Json, 1, t.Evaluate(p, 1, CancellationToken.None), 1, TrialStatus.Completed, null, 1,
-                DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-        }
+        TrialRecord Trial(int number, double accuracy) => AccuracyTrial(t, number, accuracy);
         var lucky = ConfigurationSelection.Choose(t, [Trial(1, 0.8), Trial(2, 0.8005)]);
         Assert.True(lucky.IsDefault, lucky.Reason);
         Assert.Equal(t.Defaults, lucky.Parameters);
@@ -47,6 +42,28 @@ public class SelectionTests
         // The default may not be among the trials (a tuner that never tried it): it is evaluated for the comparison.
         Assert.True(ConfigurationSelection.Choose(t, [Trial(1, 0.8004)]).IsDefault);
         Assert.True(ConfigurationSelection.Choose(t, []).IsDefault);
+    }
+
+    [Fact]
+    public void Under_constraints_the_best_feasible_trial_is_selected_and_an_infeasible_default_is_no_fallback()
+    {
+        // The cost of a configuration is 100 x its accuracy: the best trial (0.9) costs 90.
+        var t = new AccuracyTrainable();
+        TrialRecord Trial(int number, double accuracy) => AccuracyTrial(t, number, accuracy);
+        TrialRecord[] trials = [Trial(1, 0.8), Trial(2, 0.85), Trial(3, 0.9)];
+        Assert.Equal(0.9, ConfigurationSelection.Choose(t, trials).Parameters.GetDouble("accuracy"));
+        var capped = ConfigurationSelection.Choose(t, trials, constraints: "cost<=86");
+        Assert.False(capped.IsDefault, capped.Reason);
+        Assert.Equal(2, capped.BestTrial!.Number);
+        Assert.Equal(0.85, capped.Parameters.GetDouble("accuracy"));
+        // The default (trial 1, cost 80) breaks a floor: the best feasible trial is taken without a bootstrap against it.
+        var floor = ConfigurationSelection.Choose(t, trials, constraints: "cost>=84; cost<=86");
+        Assert.Equal(0.85, floor.Parameters.GetDouble("accuracy"));
+        Assert.Contains("the default (trial 1) breaks the constraints (cost 80 (needs >=84))", floor.Reason);
+        // Nothing feasible: the default, saying why.
+        var none = ConfigurationSelection.Choose(t, trials, constraints: "cost<=10");
+        Assert.True(none.IsDefault);
+        Assert.Contains("no completed full-budget trial meets cost<=10", none.Reason);
     }
 
     [Fact]
@@ -68,6 +85,13 @@ public class SelectionTests
         }
     }
 
+    private static TrialRecord AccuracyTrial(AccuracyTrainable t, int number, double accuracy)
+    {
+        var p = t.Space.Parse($$"""{"accuracy":{{accuracy.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}""");
+        return new TrialRecord(number, p.Json, 1, t.Evaluate(p, 1, CancellationToken.None), 1, TrialStatus.Completed, null, 1,
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+    }
+
     /// <summary>A configuration is its validation accuracy on 2000 items; the default is 0.8.</summary>
     private sealed class AccuracyTrainable : ITrainable, IPairedValidation
     {
@@ -79,7 +103,7 @@ public class SelectionTests
         public ParameterSet Defaults => Space.Initial();
 
         public TrialMetrics Evaluate(ParameterSet parameters, double budget, CancellationToken cancellation) =>
-            new(F1Counts.F1(Counts(parameters)));
+            new(F1Counts.F1(Counts(parameters)), new Dictionary<string, double> { ["cost"] = Math.Round(parameters.GetDouble("accuracy") * 100, 6) });
 
         public IReadOnlyList<F1Counts> ValidationCounts(ParameterSet parameters, CancellationToken cancellation) => Counts(parameters);
 

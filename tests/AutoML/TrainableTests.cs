@@ -43,6 +43,21 @@ public class TrainableTests
         var counts = t.ValidationCounts(t.Space.Initial(), CancellationToken.None);
         Assert.Equal(t.Split.Validation.Count, counts.Count);
         Assert.Equal(full.Objective, F1Counts.F1(counts.ToArray()), 12);
+        // What the configuration costs, for an experiment's constraints.
+        Assert.InRange(full.Values[ClassifierTrainable.PredictPerCpuSecond], 1_000, 10_000_000);
+        Assert.InRange(full.Values[ClassifierTrainable.PeakMegabytes], 1, 100_000);
+        Assert.False(small.Values.ContainsKey(ClassifierTrainable.PredictPerCpuSecond)); // timed at full budget only
+    }
+
+    [Fact]
+    public void Catalogues_trials_keep_each_catalogues_metrics_under_its_name()
+    {
+        var t = new CataloguesClassifierTrainable(WorkbookPaths.Data("products"), new ClassifyCataloguesTaskOptions(["flipkart-1050"], Threads: 2));
+        var m = t.Evaluate(t.Space.Initial(), 1, CancellationToken.None);
+        Assert.Equal(m.Objective, m.Values["flipkart-1050_hf1"]);
+        Assert.Equal(m.Values[ClassifierTrainable.PredictPerCpuSecond], m.Values["flipkart-1050_" + ClassifierTrainable.PredictPerCpuSecond]);
+        Assert.Equal(m.Values["fit_seconds"], m.Values["flipkart-1050_fit_seconds"]);
+        Assert.Equal(m.Values["micro_f1"], m.Values["flipkart-1050_micro_f1"]);
     }
 
     [Fact]

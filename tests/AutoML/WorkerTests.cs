@@ -201,22 +201,36 @@ public sealed class WorkerTests : IDisposable
         Assert.DoesNotContain("secret", down.Message);
     }
 
-    [Fact]
-    public void A_version_1_store_is_upgraded_and_its_trials_resume()
+    [Theory]
+    [InlineData("sqlite", 1)]
+    [InlineData("sqlite", 2)]
+    [InlineData("postgres", 2)]
+    public void An_older_store_is_upgraded_and_its_trials_resume(string backend, int version)
     {
-        var path = Store("sqlite");
+        var path = Store(backend);
         var t = new QuadraticTrainable();
         using (var s = ExperimentStore.Open(path)) new AutoMLExperiment(s, t).Run(Define(t, "random", 3));
-        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        // What versions 1 and 2 looked like: no constraints of experiments; version 1 also no worker columns of trials.
+        var downgrade = "ALTER TABLE experiments DROP COLUMN constraints; " + (version == 1 ? "ALTER TABLE trials DROP COLUMN worker; ALTER TABLE trials DROP COLUMN heartbeat; " : "");
+        if (backend == "postgres")
         {
+            using var db = new Npgsql.NpgsqlConnection(path);
             db.Open();
             using var cmd = db.CreateCommand();
-            // What version 1 looked like: no worker columns.
-            cmd.CommandText = "ALTER TABLE trials DROP COLUMN worker; ALTER TABLE trials DROP COLUMN heartbeat; PRAGMA user_version = 1";
+            cmd.CommandText = downgrade + $"UPDATE workbook_store SET schema_version = {version}";
+            cmd.ExecuteNonQuery();
+        }
+        else
+        {
+            using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = downgrade + $"PRAGMA user_version = {version}";
             cmd.ExecuteNonQuery();
         }
         using var store = ExperimentStore.Open(path);
         var e = store.Get("shared");
+        Assert.Equal("", e.Definition.Constraints);
         Assert.Equal(3, store.Trials(e.Id).Count);
         store.SetBudget(e.Id, 600, 5);
         Assert.Equal([1, 2, 3, 4, 5], new AutoMLExperiment(store, t).Run(store.Get("shared").Definition).Trials.Select(x => x.Number));

@@ -41,12 +41,22 @@ public class HierarchicalClassifierTests
         Assert.Equal(split.Train.Count, crossFitted!.Products);
         var defaults = HierarchicalDecoder.Default(tree.Depth);
         Assert.False(all.Decoder.LevelThresholds.SequenceEqual(defaults.LevelThresholds) && all.Decoder.DescendThreshold == defaults.DescendThreshold);
-        var held = ProductSplit.Create(ProductTestData.Flipkart.Subset(split.Train), 1, 0.9, 0.1);
-        var holdOut = new HierarchicalClassifier(Fast).Fit(held.Train, tree, held.Validation);
-        var ours = Score(split.Test, all.Predict(split.Test).Select(p => p.Labels).ToList());
-        var theirs = Score(split.Test, holdOut.Predict(split.Test).Select(p => p.Labels).ToList());
-        // On 210 test products one product is worth 0.005: no worse than the hold-out beyond that (bench classify-split measures the gain).
-        Assert.True(ours.HierarchicalF1 >= theirs.HierarchicalF1 - 0.01, $"all {ours.HierarchicalF1:0.000} vs hold-out {theirs.HierarchicalF1:0.000}");
+        // On 210 test products one product is worth 0.005 and one split differs from the next by more than 0.02 either
+        // way: over four splits, no worse than the hold-out beyond 0.01 on average (bench classify-split measures the gain).
+        var margins = new List<string>();
+        var margin = 0.0;
+        for (var seed = 1; seed <= 4; seed++)
+        {
+            var s = ProductSplit.Create(ProductTestData.Flipkart, seed, 0.8, 0);
+            var trained = seed == 1 ? all : new HierarchicalClassifier(Fast).FitAll(s.Train, tree, out _);
+            var held = ProductSplit.Create(ProductTestData.Flipkart.Subset(s.Train), 1, 0.9, 0.1);
+            var holdOut = new HierarchicalClassifier(Fast).Fit(held.Train, tree, held.Validation);
+            var ours = Score(s.Test, trained.Predict(s.Test).Select(p => p.Labels).ToList()).HierarchicalF1;
+            var theirs = Score(s.Test, holdOut.Predict(s.Test).Select(p => p.Labels).ToList()).HierarchicalF1;
+            margin += (ours - theirs) / 4;
+            margins.Add($"seed {seed}: all {ours:0.000} vs hold-out {theirs:0.000}");
+        }
+        Assert.True(margin >= -0.01, string.Join("; ", margins));
         // Too few products to cross-fit: trained on all of them with the default decoder.
         var tiny = new HierarchicalClassifier(Fast).FitAll(split.Train.Take(15).ToList(), tree, out var none);
         Assert.Null(none);
@@ -86,7 +96,7 @@ public class HierarchicalClassifierTests
     }
 
     [Fact]
-    public void Decoder_adds_ancestors_keeps_one_path_and_stops_where_the_child_is_unlikely()
+    public void Decoder_adds_ancestors_keeps_one_path_stops_where_the_child_is_unlikely_and_tunes_greedy_or_sum_paths()
     {
         using var tmp = ProductTestData.Temp();
         var tree = LabelTree.Load(tmp.File("label_info.csv", ProductTestData.SmallTree));
@@ -98,6 +108,40 @@ public class HierarchicalClassifierTests
         Assert.Equal(new[] { A }, new HierarchicalDecoder([0.5f, 0.5f], 0.8f).Decode(tree, candidates).Order());
         // A low level-2 threshold adds B1, and with it its parent B.
         Assert.Equal(new[] { A, A2, B, B1 }.Order(), new HierarchicalDecoder([0.5f, 0.285f], 0.5f).Decode(tree, candidates).Order());
+
+        // The sum path: A is likelier than B, but its children split; B's child is sure. Expected right labels: A > A2
+        // 0.70, B > B1 0.79.
+        candidates = [new(A, 0.45f, 0.45f), new(B, 0.40f, 0.40f), new(A1, 0.2f, 0.44f), new(A2, 0.25f, 0.56f), new(B1, 0.39f, 0.975f)];
+        Assert.Equal(new[] { A, A2 }, new HierarchicalDecoder([0.5f, 0.5f], 0.5f).Decode(tree, candidates).Order());
+        Assert.Equal(new[] { B, B1 }, new HierarchicalDecoder([0.5f, 0.5f], 0.5f, PathBySum: true).Decode(tree, candidates).Order());
+        Assert.Equal(new[] { B }, new HierarchicalDecoder([0.5f, 0.5f], 0.98f, PathBySum: true).Decode(tree, candidates).Order());
+        // Tuned on products like this whose answer is B > B1, no threshold makes the greedy path right: the sum path is kept.
+        var many = Enumerable.Repeat(candidates, 20).ToArray();
+        Assert.True(HierarchicalDecoder.Tune(tree, many, Enumerable.Repeat((IReadOnlySet<int>)new HashSet<int> { B, B1 }, 20).ToArray(), ThresholdMetric.HierarchicalF1, 1).PathBySum);
+        // Whose answer is A > A2: both decoders are right, and on a tie the greedy path stays.
+        Assert.False(HierarchicalDecoder.Tune(tree, many, Enumerable.Repeat((IReadOnlySet<int>)new HashSet<int> { A, A2 }, 20).ToArray(), ThresholdMetric.HierarchicalF1, 1).PathBySum);
+    }
+
+    [Fact]
+    public void The_name_weight_scales_the_names_features_against_the_descriptions()
+    {
+        var product = new Product("1", "Alpha", "beta", null, "", "", new HashSet<int>(), 2);
+        float[] Values(double nameWeight, TermWeighting weighting)
+        {
+            var options = new HierarchicalClassifierOptions { WordNgramMax = 1, CharNgramMin = 0, CharNgramMax = 0, MetadataTokens = false, Weighting = weighting, NameWeight = nameWeight };
+            return new ProductFeaturizer(options).Featurize(product, []).Value;
+        }
+        void Close(double[] expected, float[] actual)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+        }
+        Close([Math.Sqrt(0.5), Math.Sqrt(0.5)], Values(1, TermWeighting.TermFrequency));
+        Close([3 / Math.Sqrt(10), 1 / Math.Sqrt(10)], Values(3, TermWeighting.TermFrequency));
+        // Sublinear: 1 + ln 3 for the name; a weight below 1 stays positive.
+        var s3 = 1 + Math.Log(3);
+        Close([s3 / Math.Sqrt(1 + s3 * s3), 1 / Math.Sqrt(1 + s3 * s3)], Values(3, TermWeighting.Sublinear));
+        Assert.All(Values(0.2, TermWeighting.Sublinear), v => Assert.True(v > 0));
     }
 
     [Fact]
@@ -132,6 +176,11 @@ public class HierarchicalClassifierTests
         }
         Assert.Equal(model.Options, loaded.Options);
         Assert.Equal(model.Decoder.LevelThresholds, loaded.Decoder.LevelThresholds);
+        Assert.Equal(model.Decoder.PathBySum, loaded.Decoder.PathBySum);
+        // The decoder's path mode is saved with it.
+        var bySum = model.WithDecoder(model.Decoder with { PathBySum = !model.Decoder.PathBySum });
+        bySum.Save(path);
+        Assert.Equal(!model.Decoder.PathBySum, HierarchicalClassifierModel.Load(path).Decoder.PathBySum);
     }
 
     [Fact]

@@ -146,25 +146,37 @@ internal sealed class HierarchicalClassifier(HierarchicalClassifierOptions? opti
                 jobs.Add((pi, b, start, end - start));
             }
         }
-        var tables = plans.Select(p => p.Examples.Length == 0
-            ? new LogisticBlock(256, p.Children.Length, Salt(p.Node))
-            : new LogisticBlock(p.Rows, p.Children.Length, Salt(p.Node))).ToArray();
+        // A node's float table exists only while its blocks train: made by its first job, quantised and dropped by its
+        // last (a quarter of the memory, and most tables are gone before the last ones are made), so peak memory is the
+        // tables in training, not all of them at once. The values are the same as with every table made up front.
+        var tables = new LogisticBlock?[plans.Count];
+        var quantized = new QuantizedTable?[plans.Count];
+        var unfinished = plans.Select((_, i) => jobs.Count(j => j.Plan == i)).ToArray();
+        var gate = new object();
         var options = new ParallelOptions { MaxDegreeOfParallelism = o.Threads, CancellationToken = cancel };
         Parallel.ForEach(jobs.OrderByDescending(j => plans[j.Plan].Cost / plans[j.Plan].Children.Length * j.Width), options, job =>
         {
             var p = plans[job.Plan];
-            var view = tables[job.Plan].View(job.ColumnStart, job.Width);
+            LogisticBlock table;
+            lock (gate)
+                table = tables[job.Plan] ??= new LogisticBlock(p.Examples.Length == 0 ? 256 : p.Rows, p.Children.Length, Salt(p.Node));
+            var view = table.View(job.ColumnStart, job.Width);
             if (p.Examples.Length == 0)
             {
                 // Never seen in training: the children get a tiny prior instead of an uninformed 0.5.
                 Array.Fill(view.Bias, -8f, job.ColumnStart, job.Width);
-                return;
             }
-            var positives = p.Examples.Select(e => products[e].Labels
-                .Select(l => Array.IndexOf(p.Children, l) - job.ColumnStart).Where(c => c >= 0 && c < job.Width).ToArray()).ToArray();
-            view.Train(x, p.Examples, positives, o.Epochs, (float)o.LearningRate, (float)o.L2, o.Optimizer,
-                unchecked(o.Seed * 1000003 + (p.Node + 1) * 7919 + job.Block), cancel, p.Softmax ? NodeLoss.Softmax : NodeLoss.Sigmoid);
+            else
+            {
+                var positives = p.Examples.Select(e => products[e].Labels
+                    .Select(l => Array.IndexOf(p.Children, l) - job.ColumnStart).Where(c => c >= 0 && c < job.Width).ToArray()).ToArray();
+                view.Train(x, p.Examples, positives, o.Epochs, (float)o.LearningRate, (float)o.L2, o.Optimizer,
+                    unchecked(o.Seed * 1000003 + (p.Node + 1) * 7919 + job.Block), cancel, p.Softmax ? NodeLoss.Softmax : NodeLoss.Sigmoid, o.AverageEpochs);
+            }
+            if (Interlocked.Decrement(ref unfinished[job.Plan]) > 0) return;
+            quantized[job.Plan] = QuantizedTable.From(table);
+            lock (gate) tables[job.Plan] = null;
         });
-        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, QuantizedTable.From(tables[i]), p.Softmax)).ToArray();
+        return plans.Select((p, i) => new ParentClassifier(p.Node, p.Children, quantized[i]!, p.Softmax)).ToArray();
     }
 }

@@ -3,12 +3,15 @@ namespace Workbook.Products.Classification;
 
 /// <summary>
 /// Turns the probabilities of the explored labels into a hierarchy-consistent set: every label whose joint
-/// probability reaches its level's threshold, plus the greedy best path (so every product gets at least one), closed
-/// under ancestors. The greedy path goes one level deeper while the best child's conditional probability reaches
+/// probability reaches its level's threshold, plus the best path (so every product gets at least one), closed
+/// under ancestors. The path goes one level deeper while the next label's conditional probability reaches
 /// <see cref="DescendThreshold"/>, which is how a product can stop at an inner node (germeval) or always reach a
-/// leaf (cdiscount, where tuning drives it to 0).
+/// leaf (cdiscount, where tuning drives it to 0). The best path is greedy (the best level-1 label, then the best
+/// child at each level) or, with <see cref="PathBySum"/>, the explored path whose labels' joint probabilities sum
+/// highest: the expected number of its labels that are right, so a slightly less likely level-1 label whose
+/// children are sure beats a likelier one whose children are a toss-up. Tuning keeps whichever scores higher.
 /// </summary>
-internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, float DescendThreshold)
+internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds, float DescendThreshold, bool PathBySum = false)
 {
     public static HierarchicalDecoder Default(int depth) => new(Enumerable.Repeat(0.5f, Math.Max(depth, 1)).ToArray(), 0.3f);
 
@@ -16,9 +19,44 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
     internal HashSet<int> Decode(LabelTree tree, ReadOnlySpan<Candidate> candidates)
     {
         var set = new HashSet<int>();
-        DecodeInto(tree, candidates, GreedyPath(tree, candidates), set);
+        DecodeInto(tree, candidates, PathBySum ? SumPath(tree, candidates) : GreedyPath(tree, candidates), set);
         return set;
     }
+
+    /// <summary>
+    /// Of the explored candidates none of whose children was explored, the one whose path from the root has the
+    /// highest sum of joint probabilities (ties to the earlier candidate), as (label, conditional) from level 1 down.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static (int Label, float Conditional)[] SumPath(LabelTree tree, ReadOnlySpan<Candidate> candidates)
+    {
+        // Candidates come parents first (the beam expands level by level), so a path's sum is its parent's plus its own.
+        Span<float> sums = candidates.Length <= 512 ? stackalloc float[candidates.Length] : new float[candidates.Length];
+        Span<bool> expanded = candidates.Length <= 512 ? stackalloc bool[candidates.Length] : new bool[candidates.Length];
+        // Label -> position among the candidates (+1; 0 = not a candidate): a per-thread array, cleared again below.
+        if (_position is null || _position.Length < tree.Count) _position = new int[tree.Count];
+        var position = _position;
+        for (var c = 0; c < candidates.Length; c++)
+        {
+            var parent = tree.Parent(candidates[c].Label);
+            sums[c] = candidates[c].Probability;
+            if (parent >= 0 && position[parent] > 0) { sums[c] += sums[position[parent] - 1]; expanded[position[parent] - 1] = true; }
+            position[candidates[c].Label] = c + 1;
+        }
+        var best = -1;
+        for (var c = 0; c < candidates.Length; c++)
+            if (!expanded[c] && (best < 0 || sums[c] > sums[best])) best = c;
+        var path = new List<(int, float)>(tree.Depth);
+        for (var label = best < 0 ? -1 : candidates[best].Label; label >= 0; label = tree.Parent(label))
+            path.Add(position[label] > 0 ? (label, candidates[position[label] - 1].Conditional) : (label, 1f));
+        foreach (var c in candidates) position[c.Label] = 0;
+        if (path.Count == 0) return [];
+        path.Reverse();
+        path[0] = (path[0].Item1, 1f);
+        return path.ToArray();
+    }
+
+    [ThreadStatic] private static int[]? _position;
 
     /// <summary>The best level-1 label, then at each level the child with the highest conditional probability.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -67,7 +105,15 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
     /// <summary>The same search on explored candidates and their gold sets (e.g. out-of-fold candidates of several models).</summary>
     internal static HierarchicalDecoder Tune(LabelTree tree, Candidate[][] candidates, IReadOnlySet<int>[] gold, ThresholdMetric metric, int threads)
     {
-        var greedy = candidates.Select(c => GreedyPath(tree, c)).ToArray();
+        var greedy = Tune(tree, candidates, candidates.Select(c => GreedyPath(tree, c)).ToArray(), false, gold, metric, threads);
+        var bySum = Tune(tree, candidates, candidates.Select(c => SumPath(tree, c)).ToArray(), true, gold, metric, threads);
+        // The sum path is kept only when it scores strictly higher: on a tie the greedy path stays, as before.
+        return bySum.Score > greedy.Score + 1e-12 ? bySum.Decoder : greedy.Decoder;
+    }
+
+    private static (HierarchicalDecoder Decoder, double Score) Tune(LabelTree tree, Candidate[][] candidates, (int Label, float Conditional)[][] greedy,
+        bool pathBySum, IReadOnlySet<int>[] gold, ThresholdMetric metric, int threads)
+    {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         double Score(HierarchicalDecoder d)
         {
@@ -94,7 +140,7 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
         }
         var thresholds = Default(tree.Depth).LevelThresholds.ToArray();
         var descend = 0.3f;
-        var best = Score(new HierarchicalDecoder(thresholds, descend));
+        var best = Score(new HierarchicalDecoder(thresholds, descend, pathBySum));
         for (var round = 0; round < 2; round++)
         {
             for (var level = 0; level < thresholds.Length; level++)
@@ -102,16 +148,16 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
                 {
                     var trial = (float[])thresholds.Clone();
                     trial[level] = t;
-                    var s = Score(new HierarchicalDecoder(trial, descend));
+                    var s = Score(new HierarchicalDecoder(trial, descend, pathBySum));
                     if (s > best + 1e-12) { best = s; thresholds = trial; }
                 }
             foreach (var d in DescendGrid)
             {
-                var s = Score(new HierarchicalDecoder(thresholds, d));
+                var s = Score(new HierarchicalDecoder(thresholds, d, pathBySum));
                 if (s > best + 1e-12) { best = s; descend = d; }
             }
         }
-        return new HierarchicalDecoder(thresholds, descend);
+        return (new HierarchicalDecoder(thresholds, descend, pathBySum), best);
     }
 }
 

@@ -24,7 +24,8 @@ internal static class ModelFile
         bool HasIdf,
         ParentShape[] Parents,
         Dictionary<string, string> Metadata,
-        Provenance Provenance);
+        Provenance Provenance,
+        bool PathBySum = false);
 
     public static void Save(HierarchicalClassifierModel model, string path)
     {
@@ -38,7 +39,8 @@ internal static class ModelFile
             model.Idf != null,
             model.Parents.Select(p => new ParentShape(p.Node, p.Children, p.Table.Rows, p.Table.Salt, p.Softmax)).ToArray(),
             model.Metadata.ToDictionary(),
-            Provenance.Capture(SourceFiles(model)));
+            Provenance.Capture(SourceFiles(model)),
+            model.Decoder.PathBySum);
         AtomicFile.Write(path, temp =>
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
@@ -140,7 +142,7 @@ internal static class ModelFile
         if (file.Position != end)
             throw new InvalidDataException($"{path}: model file has {end - file.Position} bytes after its last table.");
         return new HierarchicalClassifierModel(tree, header.Options, idf, parents,
-            new HierarchicalDecoder(header.LevelThresholds, header.DescendThreshold), header.Metadata);
+            new HierarchicalDecoder(header.LevelThresholds, header.DescendThreshold, header.PathBySum), header.Metadata);
     }
 
     private static long Fits(long bytes, BinaryReader r, long end, string path, string what) =>

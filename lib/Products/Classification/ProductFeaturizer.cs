@@ -80,7 +80,7 @@ internal sealed class ProductFeaturizer
             {
                 TermWeighting.Binary => 1f,
                 TermWeighting.TermFrequency or TermWeighting.TfIdf => tf,
-                _ => tf == 1f ? 1f : 1f + MathF.Log(tf), // most terms occur once: skip the log
+                _ => tf <= 1f ? tf : 1f + MathF.Log(tf), // most terms occur once: skip the log (and a name weight below 1 stays positive)
             };
             if (UsesIdf && Idf != null) w *= Idf[index[k]];
             value[k] = w;
@@ -95,6 +95,7 @@ internal sealed class ProductFeaturizer
     {
         scratch.Clear();
         AddWords(p.Name, NameSeed, chars: _options.CharNgramMax > 0, scratch);
+        var nameEnd = scratch.Count;
         var description = p.Description.AsSpan(0, Math.Min(p.Description.Length, _options.MaxDescriptionChars));
         AddWords(description, DescriptionSeed, chars: _options.CharNgramMax > 0 && _options.CharNgramsInDescription, scratch);
         if (_options.MetadataTokens)
@@ -108,7 +109,7 @@ internal sealed class ProductFeaturizer
                 scratch.Add((int)(FeatureHashing.Combine(PriceSeed, (uint)bin) & _mask));
             }
         }
-        return Distinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch));
+        return Distinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch), nameEnd, (float)_options.NameWeight);
     }
 
     [ThreadStatic] private static int[]? _slots;
@@ -127,10 +128,11 @@ internal sealed class ProductFeaturizer
     /// <summary>
     /// Distinct buckets in first-seen order with their counts, through a small open-addressing table (a sort of the
     /// few hundred raw buckets cost more). Each new bucket's idf entry is prefetched: the weighting reads them next,
-    /// scattered over a table larger than the L2 cache.
+    /// scattered over a table larger than the L2 cache. The first <paramref name="nameEnd"/> buckets (the name's)
+    /// count <paramref name="nameWeight"/> each, the others 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe (int[] Index, float[] Count) Distinct(ReadOnlySpan<int> buckets)
+    private unsafe (int[] Index, float[] Count) Distinct(ReadOnlySpan<int> buckets, int nameEnd, float nameWeight)
     {
         var size = (int)Math.Max(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)buckets.Length * 2));
         if (_slots is null || _slots.Length < size) _slots = new int[size];
@@ -141,14 +143,16 @@ internal sealed class ProductFeaturizer
         Span<float> count = buckets.Length <= 4096 ? stackalloc float[buckets.Length] : new float[buckets.Length];
         var distinct = 0;
         fixed (float* idf = Idf)
-            foreach (var b in buckets)
+            for (var j = 0; j < buckets.Length; j++)
             {
+                var b = buckets[j];
+                var weight = j < nameEnd ? nameWeight : 1f;
                 var i = (int)(FeatureHashing.Mix((uint)b) & (uint)mask);
                 while (slots[i] >= 0 && index[slots[i]] != b) i = (i + 1) & mask;
-                if (slots[i] >= 0) { count[slots[i]]++; continue; }
+                if (slots[i] >= 0) { count[slots[i]] += weight; continue; }
                 slots[i] = distinct;
                 index[distinct] = b;
-                count[distinct++] = 1;
+                count[distinct++] = weight;
                 if (idf != null && System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(idf + b);
             }
         return (index[..distinct].ToArray(), count[..distinct].ToArray());

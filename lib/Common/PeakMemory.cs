@@ -1,13 +1,13 @@
 using System.Diagnostics;
 
-namespace Workbook.Products.Classification;
+namespace Workbook;
 
 /// <summary>
 /// The process's peak resident memory since the last <see cref="Reset"/>, so models measured one after another in one
 /// process each get their own peak (Linux: writing 5 to /proc/self/clear_refs resets VmHWM). Elsewhere, or if the reset
-/// is refused, the process's lifetime peak (an upper bound).
+/// is refused, the process's lifetime peak (an upper bound). The benchmarks and the classify trials' cost metrics use it.
 /// </summary>
-public static class PeakMemory
+internal static class PeakMemory
 {
     public static void Reset()
     {
