@@ -41,18 +41,24 @@ internal static class OfflineEvaluation
     public static IReadOnlyList<int> Seeds(int count = 50) => Enumerable.Range(0, count).ToArray();
 
     public static EvaluationReport Run(IReadOnlyList<ProductStats> products, IReadOnlyList<IProductScorer> scorers,
-        IReadOnlyList<int> seeds, int k = 100) => Run(products, scorers, seeds, [k])[0];
+        IReadOnlyList<int> seeds, int k = 100, Func<int, (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>? split = null) =>
+        Run(products, scorers, seeds, [k], split)[0];
 
-    /// <summary>The same scores measured at several cut-offs (one report per K): each scorer fits once per seed.</summary>
+    /// <summary>
+    /// The same scores measured at several cut-offs (one report per K): each scorer fits once per seed. <paramref name="split"/>
+    /// gives a seed's halves (default: <see cref="ImpressionThinning.Split"/> of <paramref name="products"/>); a caller
+    /// that measures many configurations on the same seeds passes a memo of it.
+    /// </summary>
     public static IReadOnlyList<EvaluationReport> Run(IReadOnlyList<ProductStats> products, IReadOnlyList<IProductScorer> scorers,
-        IReadOnlyList<int> seeds, IReadOnlyList<int> ks)
+        IReadOnlyList<int> seeds, IReadOnlyList<int> ks, Func<int, (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>? split = null)
     {
+        split ??= seed => ImpressionThinning.Split(products, seed);
         var ndcg = ks.Select(_ => scorers.Select(_ => new double[seeds.Count]).ToArray()).ToArray();
         var revenue = ks.Select(_ => scorers.Select(_ => new double[seeds.Count]).ToArray()).ToArray();
         var evaluable = products.Count(p => p.Impressions > 0);
         Parallel.For(0, seeds.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, s =>
         {
-            var (train, test) = ImpressionThinning.Split(products, seeds[s]);
+            var (train, test) = split(seeds[s]);
             var gains = new double[test.Count];
             var measured = new bool[test.Count];
             for (var i = 0; i < test.Count; i++)
@@ -71,8 +77,9 @@ internal static class OfflineEvaluation
     }
 
     /// <summary>The ranker with <paramref name="options"/> alone (what a tuner calls).</summary>
-    public static ScorerMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100) =>
-        Run(products, [new BayesScorer(options)], seeds, k).Metrics[0];
+    public static ScorerMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100,
+        Func<int, (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>? split = null) =>
+        Run(products, [new BayesScorer(options)], seeds, k, split).Metrics[0];
 
     /// <summary>
     /// The scorer; the model with the other prior families (zero-inflated, hot mixture, one Beta); with category pooling
