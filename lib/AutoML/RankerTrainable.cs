@@ -81,7 +81,7 @@ internal sealed class RankerTrainable : ITrainable
     public TrialMetrics FitFinalAndSave(ParameterSet parameters, string modelPath, CancellationToken cancellation)
     {
         var options = ToOptions(parameters);
-        var model = ProductRanker.Fit(_products, options);
+        var model = ProductRanker.Fit(_products, options, _fits);
         // The ranker is its options plus the fitted priors: that is what the saved file holds.
         var saved = new { Format = "workbook-ranker-prior", Version = 1, Options = options, model.GlobalPrior, model.Bands, model.CategoryTau,
             Categories = model.Categories.OrderBy(c => c.CategoryId, StringComparer.Ordinal) };
@@ -107,7 +107,7 @@ internal sealed class RankerTrainable : ITrainable
         foreach (var chunk in seeds.Chunk(4))
         {
             cancellation.ThrowIfCancellationRequested();
-            var r = OfflineEvaluation.Run(_products, options, chunk, _options.K, Split);
+            var r = OfflineEvaluation.Run(_products, options, chunk, _options.K, Split, _fits);
             ndcg.AddRange(r.NdcgBySeed);
             revenue.AddRange(r.RevenueBySeed);
         }
@@ -118,6 +118,9 @@ internal sealed class RankerTrainable : ITrainable
     // the views): 18% of the automl-ranking target's CPU before the splits were kept (perf). A seed's halves are
     // immutable, so trials share them; at most TuneSeeds + TestSeeds of them, about 1.3 MB each on the real file.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<(IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>> _splits = new();
+
+    // Trials that share a split, a family and band edges fit the same band priors: kept once (PriorFitMemo).
+    private readonly PriorFitMemo _fits = new();
 
     private (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>) Split(int seed) =>
         _splits.GetOrAdd(seed, s => new Lazy<(IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>(() => ImpressionThinning.Split(_products, s))).Value;

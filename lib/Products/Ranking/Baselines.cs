@@ -7,10 +7,10 @@ internal interface IProductScorer
     double[] Score(IReadOnlyList<ProductStats> products);
 }
 
-/// <summary>The empirical-Bayes ranker as a scorer (fits on the products it is given).</summary>
-internal sealed record BayesScorer(RankerOptions Options, string Name = "empirical Bayes (default options)") : IProductScorer
+/// <summary>The empirical-Bayes ranker as a scorer (fits on the products it is given; band fits kept in <paramref name="Fits"/> when given).</summary>
+internal sealed record BayesScorer(RankerOptions Options, string Name = "empirical Bayes (default options)", PriorFitMemo? Fits = null) : IProductScorer
 {
-    public double[] Score(IReadOnlyList<ProductStats> products) => ProductRanker.Fit(products, Options).Scores(products);
+    public double[] Score(IReadOnlyList<ProductStats> products) => ProductRanker.Fit(products, Options, Fits).Scores(products);
 
     /// <summary>"empirical Bayes, zero-inflated Beta (band x category)"-style name of a ranker configuration.</summary>
     public static string NameOf(RankerOptions o) =>

@@ -76,10 +76,10 @@ internal static class OfflineEvaluation
             ndcg[c][j].Average(), Std(ndcg[c][j]), revenue[c][j].Average(), Std(revenue[c][j]), ndcg[c][j], revenue[c][j])).ToList(), k, evaluable)).ToList();
     }
 
-    /// <summary>The ranker with <paramref name="options"/> alone (what a tuner calls).</summary>
+    /// <summary>The ranker with <paramref name="options"/> alone (what a tuner calls; it keeps band fits in <paramref name="fits"/> across configurations).</summary>
     public static ScorerMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100,
-        Func<int, (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>? split = null) =>
-        Run(products, [new BayesScorer(options)], seeds, k, split).Metrics[0];
+        Func<int, (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>? split = null, PriorFitMemo? fits = null) =>
+        Run(products, [new BayesScorer(options, Fits: fits)], seeds, k, split).Metrics[0];
 
     /// <summary>
     /// The scorer; the model with the other prior families (zero-inflated, hot mixture, one Beta); with category pooling

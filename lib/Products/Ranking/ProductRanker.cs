@@ -9,15 +9,16 @@ internal static class ProductRanker
     /// <summary>Bands with fewer fitted products than this take the global prior (their ML estimate would be noise).</summary>
     public const int MinBandProducts = 50;
 
-    public static RankingModel Fit(IReadOnlyList<ProductStats> products, RankerOptions? options = null)
+    /// <param name="memo">Where band fits are kept across calls (see <see cref="PriorFitMemo"/>); null: fit every band.</param>
+    public static RankingModel Fit(IReadOnlyList<ProductStats> products, RankerOptions? options = null, PriorFitMemo? memo = null)
     {
         options ??= new RankerOptions();
         var data = new RankingFitData(options);
         foreach (var p in products) data.Add(p);
-        return Fit(data, options);
+        return Fit(data, options, memo);
     }
 
-    internal static RankingModel Fit(RankingFitData data, RankerOptions options)
+    internal static RankingModel Fit(RankingFitData data, RankerOptions options, PriorFitMemo? memo = null)
     {
         options.Validate();
         // The bands are cut where the options say, a quantile of this data's views by default; the model keeps the
@@ -26,7 +27,9 @@ internal static class ProductRanker
         var quantile = options.FirstEdgeQuantile;
         options = options with { FirstBandEdge = firstEdge };
         var histograms = Enumerable.Range(0, data.Bands).Select(b => data.Histogram(b, firstEdge)).ToList();
-        ZeroInflatedPrior FitFamily(IReadOnlyList<(long Clicks, long Impressions, long Count)> h) => options.Prior switch
+        ZeroInflatedPrior FitFamily(IReadOnlyList<(long Clicks, long Impressions, long Count)> h) =>
+            memo is null ? FitUncached(h) : memo.GetOrFit(options.Prior, h, FitUncached);
+        ZeroInflatedPrior FitUncached(IReadOnlyList<(long Clicks, long Impressions, long Count)> h) => options.Prior switch
         {
             PriorFamily.Beta => new ZeroInflatedPrior(0, BetaBinomialMle.Fit(h)),
             PriorFamily.ZeroInflatedBeta => ZeroInflatedBetaBinomialMle.Fit(h),
