@@ -16,11 +16,12 @@ namespace Workbook.Products.Ranking;
 /// high-click products; the cross-fitted level has no such tie. Not what `rank` runs: fitting the slopes needs per-product (category, clicks, views) rows, which the streaming
 /// fit data does not keep (a seeded sample of viewed rows would keep memory flat).
 /// </summary>
-internal record CategoryLevelBandScorer(RankerOptions? Options = null, string Name = "model + category level in each band's prior (cross-fitted)") : IProductScorer
+internal record CategoryLevelBandScorer(RankerOptions? Options = null, string Name = "model + category level in each band's prior (cross-fitted)",
+    PriorFitMemo? Fits = null) : IProductScorer
 {
     public double[] Score(IReadOnlyList<ProductStats> products)
     {
-        var model = ProductRanker.Fit(products, Options);
+        var model = ProductRanker.Fit(products, Options, Fits);
         var edge = model.Options.FirstBandEdge;
         var bands = model.Bands.Count;
         int Band(long n) => ImpressionBands.Of(n, bands, edge);

@@ -61,7 +61,7 @@ internal static class RankingDepthStudy
 
     /// <summary>The depth table at one training share: the model and baselines, then (optionally) the variants tried.</summary>
     public static DepthReport Compare(IReadOnlyList<ProductStats> products, IReadOnlyList<int> seeds, double fraction, bool withTried = false) =>
-        DepthEvaluation.Run(products, withTried ? [.. Baselines(), .. Candidates(), .. Tried()] : [.. Baselines(), .. Candidates()], seeds, fraction);
+        DepthEvaluation.Run(products, SharedPriorFits.Attach(withTried ? [.. Baselines(), .. Candidates(), .. Tried()] : [.. Baselines(), .. Candidates()]), seeds, fraction);
 
     /// <summary>The targets per metric: the model's mean, the baselines' means and its win rates against them.</summary>
     public static IReadOnlyList<DepthTargetRow> Targets(DepthReport report) => report.Metrics.Select(m => new DepthTargetRow(m.Name,
@@ -75,7 +75,7 @@ internal static class RankingDepthStudy
     /// <summary>Predicted against held-out CTR of the model, by training-exposure band and by decile of its score.</summary>
     public static (IReadOnlyList<CalibrationRow> ByExposure, IReadOnlyList<CalibrationRow> ByDecile) Calibration(
         IReadOnlyList<ProductStats> products, IReadOnlyList<int> seeds, double fraction) =>
-        CalibrationTable.Both(products, Baselines()[0], seeds, fraction);
+        CalibrationTable.Both(products, SharedPriorFits.Attach(Baselines())[0], seeds, fraction);
 
     /// <summary>
     /// The calibration target: every training-exposure band with at least <paramref name="minProducts"/>

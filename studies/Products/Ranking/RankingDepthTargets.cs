@@ -59,7 +59,7 @@ public static class RankingDepthTargets
                 (products, write) =>
                 {
                     var reports = s.Shares.Select(share => DepthEvaluation.Run(products,
-                        [.. RankingDepthStudy.Baselines(), .. PreviousDefaultScorer()], s.ReportSeeds, share)).ToList();
+                        SharedPriorFits.Attach([.. RankingDepthStudy.Baselines(), .. PreviousDefaultScorer()]), s.ReportSeeds, share)).ToList();
                     write("depth.json", reports.SelectMany(MeanRows).ToList());
                     write("depth-seeds.json", reports.SelectMany(SeedRows).ToList());
                     write("depth-targets.json", reports.SelectMany(r => RankingDepthStudy.Targets(r).Select(t => new
@@ -74,7 +74,7 @@ public static class RankingDepthTargets
                 ["calibration-exposure.json", "calibration-decile.json"],
                 (products, write) =>
                 {
-                    IProductScorer[] scorers = [RankingDepthStudy.Baselines()[0], new RawCtrScorer(RankingDepthStudy.Raw)];
+                    var scorers = SharedPriorFits.Attach([RankingDepthStudy.Baselines()[0], new RawCtrScorer(RankingDepthStudy.Raw)]);
                     object Row(double share, IProductScorer scorer, CalibrationRow r) =>
                         new { Share = share, Scorer = scorer.Name, r.Group, r.ProductsPerSeed, r.PredictedCtr, r.HeldOutCtr, r.Ratio };
                     // One split and fit per seed, share and scorer for both tables.
@@ -92,11 +92,11 @@ public static class RankingDepthTargets
                 "first band edge as a quantile of recorded views, against the absolute edge 20 and raw CTR x CPC, shares 0.5 and 0.8 (selection seeds)",
                 new() { ["seeds"] = Seeds(s.SelectionSeeds), ["shares"] = shares, ["quantiles"] = string.Join(", ", s.Quantiles) },
                 ["quantile-sweep.json"],
-                (products, write) => write("quantile-sweep.json", s.Shares.SelectMany(share => MeanRows(DepthEvaluation.Run(products,
+                (products, write) => write("quantile-sweep.json", s.Shares.SelectMany(share => MeanRows(DepthEvaluation.Run(products, SharedPriorFits.Attach(
                 [
                     .. s.Quantiles.Select(q => (IProductScorer)new BayesScorer(new RankerOptions { FirstEdgeQuantile = q }, $"first edge at the {q:0.00} views quantile")),
                     .. PreviousDefaultScorer(), new RawCtrScorer(RankingDepthStudy.Raw),
-                ], s.SelectionSeeds, share), RankingDepthStudy.Raw)).ToList())),
+                ]), s.SelectionSeeds, share), RankingDepthStudy.Raw)).ToList())),
             JsonTarget("ranking-depth-model-free",
                 "the 'model-free 0.67' claim: cell estimates of held-out CTR, leak-free and leaking, at five depths, share 0.5 (report seeds)",
                 new() { ["seeds"] = Seeds(s.ReportSeeds), ["share"] = "0.5" },

@@ -87,7 +87,7 @@ public static class RankingTargets
                 ["evaluation.json"],
                 // One run, two cut-offs (each scorer fits once per seed); the list holds the report at K, then the whole list's.
                 (data, write) => write("evaluation.json", OfflineEvaluation.Run(data.Products,
-                    [.. EvaluatedScorers(defaults), new BayesScorer(RankingAnalysis.PreviousDefault, RankingAnalysis.PreviousDefaultName)],
+                    SharedPriorFits.Attach([.. EvaluatedScorers(defaults), new BayesScorer(RankingAnalysis.PreviousDefault, RankingAnalysis.PreviousDefaultName)]),
                     reportSeeds, [s.K, int.MaxValue]))),
             JsonTarget("ranking-calibration", "training-half evidence against held-out CTR under the Beta, zero-inflated and hot-mixture priors",
                 new() { ["seeds"] = $"0..{s.DiagnosticSeeds - 1}", ["options"] = $"{defaults}" },
