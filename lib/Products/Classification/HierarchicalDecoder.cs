@@ -115,25 +115,24 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
         bool pathBySum, IReadOnlySet<int>[] gold, ThresholdMetric metric, int threads)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        var sample = new DecodingSample(tree, candidates, greedy, gold, Default(tree.Depth).LevelThresholds.Count);
         double Score(HierarchicalDecoder d)
         {
             long tp = 0, predicted = 0, actual = 0;
             double samples = 0;
             var exact = 0;
             var gate = new object();
-            Parallel.For(0, candidates.Length, parallel, () => (Set: new HashSet<int>(), Tp: 0L, Pred: 0L, Act: 0L, Samples: 0.0, Exact: 0), (i, _, a) =>
+            Parallel.For(0, sample.Count, parallel, () => (Tp: 0L, Pred: 0L, Act: 0L, Samples: 0.0, Exact: 0), (i, _, a) =>
             {
-                d.DecodeInto(tree, candidates[i], greedy[i], a.Set);
-                var hit = 0;
-                foreach (var l in a.Set) if (gold[i].Contains(l)) hit++;
-                var n = a.Set.Count + gold[i].Count;
-                return (a.Set, a.Tp + hit, a.Pred + a.Set.Count, a.Act + gold[i].Count, a.Samples + (n == 0 ? 0 : 2.0 * hit / n),
-                    a.Exact + (hit == a.Set.Count && hit == gold[i].Count ? 1 : 0));
+                var (set, hit, goldCount) = sample.Decode(i, d.LevelThresholds, d.DescendThreshold);
+                var n = set + goldCount;
+                return (a.Tp + hit, a.Pred + set, a.Act + goldCount, a.Samples + (n == 0 ? 0 : 2.0 * hit / n),
+                    a.Exact + (hit == set && hit == goldCount ? 1 : 0));
             }, a => { lock (gate) { tp += a.Tp; predicted += a.Pred; actual += a.Act; samples += a.Samples; exact += a.Exact; } });
             return metric switch
             {
-                ThresholdMetric.SamplesF1 => samples / candidates.Length,
-                ThresholdMetric.ExactMatch => exact / (double)candidates.Length,
+                ThresholdMetric.SamplesF1 => samples / sample.Count,
+                ThresholdMetric.ExactMatch => exact / (double)sample.Count,
                 // Sets are ancestor-closed, so Kiritchenko's hF1 and micro-F1 over all labels coincide.
                 _ => predicted + actual == 0 ? 0 : 2.0 * tp / (predicted + actual),
             };
