@@ -29,9 +29,11 @@ internal static class WatchCommand
             return 2;
         }
         var outDir = Path.GetFullPath(output ?? Path.Combine(root, "reports"));
+        // With no notebook named, the whole notebooks folder is watched, and a notebook created later joins in.
+        var discover = requested.Count == 0 ? Path.Combine(root, "notebooks") : null;
         return Environment.GetEnvironmentVariable(ChildVariable) is { Length: > 0 } why
-            ? await ServeAsync(root, paths, outDir, port ?? 0, why == "start" ? null : why, ct)
-            : await SuperviseAsync(paths, outDir, port ?? WatchServer.FreePort(), ct);
+            ? await ServeAsync(root, paths, outDir, port ?? 0, why == "start" ? null : why, discover, ct)
+            : await SuperviseAsync(requested.Count == 0 ? [] : paths, outDir, port ?? WatchServer.FreePort(), ct);
     }
 
     private static async Task<int> SuperviseAsync(IReadOnlyList<string> paths, string outDir, int port, CancellationToken ct)
@@ -72,7 +74,8 @@ internal static class WatchCommand
         }
     }
 
-    private static async Task<int> ServeAsync(string root, IReadOnlyList<string> paths, string outDir, int port, string? restartReason, CancellationToken ct)
+    private static async Task<int> ServeAsync(string root, IReadOnlyList<string> paths, string outDir, int port, string? restartReason, string? discover,
+        CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // The supervisor closes stdin to stop the server (when it is stopped itself without a terminal's Ctrl-C).
@@ -109,7 +112,7 @@ internal static class WatchCommand
 
             var library = new[] { Path.Combine(root, "lib", "bin", "Workbook.Lib.dll"), typeof(Workbook.Reports.Table).Assembly.Location }
                 .Distinct(StringComparer.Ordinal).ToList();
-            var watch = new ReportWatch(paths, library, server, Console.Out, MakeWhatItReads, restartReason);
+            var watch = new ReportWatch(paths, library, server, Console.Out, MakeWhatItReads, restartReason, discover);
             var exit = await watch.RunAsync(cts.Token);
             if (exit == WatchExit.LibraryRebuilt) return RestartCode;
             Console.WriteLine("report --watch: stopped");

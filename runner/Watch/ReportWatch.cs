@@ -16,7 +16,9 @@ internal enum WatchExit
 /// The loop of <c>report --watch</c>: runs each watched notebook once, then on every save runs it again from its
 /// first changed cell (<see cref="LiveNotebook"/>) and publishes the new page to the <see cref="WatchServer"/>. A
 /// change to one of <paramref name="libraryFiles"/> ends the loop with <see cref="WatchExit.LibraryRebuilt"/> once the
-/// build has settled. Saves are noticed by a file system watcher, with a poll as a safety net.
+/// build has settled. Saves are noticed by a file system watcher, with a poll as a safety net. With
+/// <paramref name="discoverIn"/> (the user named no notebooks) a <c>.dib</c> created in that folder later joins the
+/// watch and is served like the others (a notebook named <c>index.dib</c> is skipped with a line saying why).
 /// </summary>
 internal sealed class ReportWatch(
     IReadOnlyList<string> notebooks,
@@ -24,7 +26,8 @@ internal sealed class ReportWatch(
     WatchServer server,
     TextWriter log,
     Func<string, CancellationToken, Task>? beforeRun = null,
-    string? restartReason = null)
+    string? restartReason = null,
+    string? discoverIn = null)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(30);
@@ -41,9 +44,11 @@ internal sealed class ReportWatch(
         foreach (var path in notebooks) _live[Path.GetFullPath(path)] = (new LiveNotebook(path, restartReason), null);
         var library = libraryFiles.ToDictionary(f => f, Stamp);
         var watchers = new List<FileSystemWatcher>();
+        var watched = _live.Keys.Concat(libraryFiles).Select(Path.GetDirectoryName);
+        if (discoverIn is not null) watched = watched.Append(Path.GetFullPath(discoverIn));
         try
         {
-            foreach (var folder in _live.Keys.Concat(libraryFiles).Select(Path.GetDirectoryName).Distinct().Where(Directory.Exists))
+            foreach (var folder in watched.Distinct().Where(Directory.Exists))
             {
                 var w = new FileSystemWatcher(folder!) { NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
                 w.Changed += (_, _) => Signal();
@@ -60,6 +65,7 @@ internal sealed class ReportWatch(
                     await WaitForBuild(library, cancellationToken);
                     return WatchExit.LibraryRebuilt;
                 }
+                Discover();
                 foreach (var path in _live.Keys.ToList())
                     await RunIfChanged(path, noticed, cancellationToken);
                 var signalled = await _changed.WaitAsync(Poll, cancellationToken);
@@ -75,6 +81,26 @@ internal sealed class ReportWatch(
         finally
         {
             foreach (var w in watchers) w.Dispose();
+        }
+    }
+
+    private readonly HashSet<string> _skipped = new(StringComparer.Ordinal);
+
+    // Notebooks created in the watched folder since the last pass join the watch (sorted, so several arrive in order).
+    private void Discover()
+    {
+        if (discoverIn is null || !Directory.Exists(discoverIn)) return;
+        foreach (var path in Directory.EnumerateFiles(discoverIn, "*.dib").Select(Path.GetFullPath).Order(StringComparer.Ordinal))
+        {
+            if (_live.ContainsKey(path) || _skipped.Contains(path)) continue;
+            if (ReportIndex.IsReservedNotebook(path))
+            {
+                _skipped.Add(path);
+                log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {Path.GetFileName(path)}: not watched: its report would be written over {ReportIndex.FileName}; rename it");
+                continue;
+            }
+            _live[path] = (new LiveNotebook(path, restartReason), null);
+            log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] new notebook {Path.GetFileName(path)}: watching it, page {Path.GetFileNameWithoutExtension(path)}.html");
         }
     }
 

@@ -128,4 +128,33 @@ public class LiveNotebookTests
         File.WriteAllText(library, "second build, longer");
         Assert.Equal(WatchExit.LibraryRebuilt, await running);
     }
+
+    [Fact]
+    public async Task A_notebook_created_in_the_watched_folder_joins_the_watch_and_index_dib_is_skipped()
+    {
+        using var nb = TempNotebook.Of("Console.Write(1)");
+        await using var server = new WatchServer(nb.Directory);
+        var log = new StringWriter();
+        var watch = new ReportWatch([nb.Path], [], server, TextWriter.Synchronized(log), discoverIn: nb.Directory);
+        var names = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var second = new TaskCompletionSource<NotebookRun>();
+        watch.Published += (run, _) =>
+        {
+            names.Enqueue(run.Notebook.Name);
+            if (run.Notebook.Name == "zz-later") second.TrySetResult(run);
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var running = watch.RunAsync(stop.Token);
+        while (names.IsEmpty) await Task.Delay(50, timeout.Token);
+        File.WriteAllText(Path.Combine(nb.Directory, "index.dib"), "#!csharp\n\nConsole.Write(3)\n");
+        File.WriteAllText(Path.Combine(nb.Directory, "zz-later.dib"), "#!csharp\n\nConsole.Write(40 + 2)\n");
+        var run = await second.Task.WaitAsync(timeout.Token);
+        Assert.Contains("42", string.Concat(run.Cells.SelectMany(c => c.Outputs).Select(o => o.Html)));
+        stop.Cancel();
+        Assert.Equal(WatchExit.Stopped, await running);
+        Assert.DoesNotContain("index", names);
+        Assert.Contains("index.dib: not watched", log.ToString());
+        Assert.Contains("new notebook zz-later.dib", log.ToString());
+    }
 }
