@@ -117,13 +117,13 @@ internal sealed class RankerTrainable : ITrainable
     // Every trial measures on the same seeds, and a split draws a binomial per product (MathNet's sampler is linear in
     // the views): 18% of the automl-ranking target's CPU before the splits were kept (perf). A seed's halves are
     // immutable, so trials share them; at most TuneSeeds + TestSeeds of them, about 1.3 MB each on the real file.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<(IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>> _splits = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<(IReadOnlyList<ProductStats> First, IReadOnlyList<ProductStats> Second)>> _splits = new();
 
     // Trials that share a split, a family and band edges fit the same band priors: kept once (PriorFitMemo).
     private readonly PriorFitMemo _fits = new();
 
-    private (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>) Split(int seed) =>
-        _splits.GetOrAdd(seed, s => new Lazy<(IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>(() => ImpressionThinning.Split(_products, s))).Value;
+    private (IReadOnlyList<ProductStats> First, IReadOnlyList<ProductStats> Second) Split(int seed) =>
+        _splits.GetOrAdd(seed, s => new(() => ImpressionThinning.Split(_products, s))).Value;
 
     private static double Std(IReadOnlyList<double> xs)
     {

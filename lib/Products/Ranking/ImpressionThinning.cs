@@ -10,6 +10,9 @@ namespace Workbook.Products.Ranking;
 /// </summary>
 internal static class ImpressionThinning
 {
+    /// <summary>A seed's two halves (what <see cref="Split"/> returns); evaluations take one so a caller can memoise it.</summary>
+    internal delegate (IReadOnlyList<ProductStats> First, IReadOnlyList<ProductStats> Second) Halves(int seed);
+
     public static (IReadOnlyList<ProductStats> First, IReadOnlyList<ProductStats> Second) Split(
         IReadOnlyList<ProductStats> products, int seed, double fraction = 0.5)
     {

@@ -41,7 +41,7 @@ internal static class OfflineEvaluation
     public static IReadOnlyList<int> Seeds(int count = 50) => Enumerable.Range(0, count).ToArray();
 
     public static EvaluationReport Run(IReadOnlyList<ProductStats> products, IReadOnlyList<IProductScorer> scorers,
-        IReadOnlyList<int> seeds, int k = 100, Func<int, (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>? split = null) =>
+        IReadOnlyList<int> seeds, int k = 100, ImpressionThinning.Halves? split = null) =>
         Run(products, scorers, seeds, [k], split)[0];
 
     /// <summary>
@@ -50,7 +50,7 @@ internal static class OfflineEvaluation
     /// that measures many configurations on the same seeds passes a memo of it.
     /// </summary>
     public static IReadOnlyList<EvaluationReport> Run(IReadOnlyList<ProductStats> products, IReadOnlyList<IProductScorer> scorers,
-        IReadOnlyList<int> seeds, IReadOnlyList<int> ks, Func<int, (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>? split = null)
+        IReadOnlyList<int> seeds, IReadOnlyList<int> ks, ImpressionThinning.Halves? split = null)
     {
         split ??= seed => ImpressionThinning.Split(products, seed);
         var ndcg = ks.Select(_ => scorers.Select(_ => new double[seeds.Count]).ToArray()).ToArray();
@@ -78,7 +78,7 @@ internal static class OfflineEvaluation
 
     /// <summary>The ranker with <paramref name="options"/> alone (what a tuner calls; it keeps band fits in <paramref name="fits"/> across configurations).</summary>
     public static ScorerMetrics Run(IReadOnlyList<ProductStats> products, RankerOptions options, IReadOnlyList<int> seeds, int k = 100,
-        Func<int, (IReadOnlyList<ProductStats>, IReadOnlyList<ProductStats>)>? split = null, PriorFitMemo? fits = null) =>
+        ImpressionThinning.Halves? split = null, PriorFitMemo? fits = null) =>
         Run(products, [new BayesScorer(options, Fits: fits)], seeds, k, split).Metrics[0];
 
     /// <summary>
