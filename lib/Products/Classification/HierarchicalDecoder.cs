@@ -114,47 +114,30 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
     private static (HierarchicalDecoder Decoder, double Score) Tune(LabelTree tree, Candidate[][] candidates, (int Label, float Conditional)[][] greedy,
         bool pathBySum, IReadOnlySet<int>[] gold, ThresholdMetric metric, int threads)
     {
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var sample = new DecodingSample(tree, candidates, greedy, gold, Default(tree.Depth).LevelThresholds.Count);
-        double Score(HierarchicalDecoder d)
+        double Score(in DecodingSample.Totals t) => metric switch
         {
-            long tp = 0, predicted = 0, actual = 0;
-            double samples = 0;
-            var exact = 0;
-            var gate = new object();
-            Parallel.For(0, sample.Count, parallel, () => (Tp: 0L, Pred: 0L, Act: 0L, Samples: 0.0, Exact: 0), (i, _, a) =>
-            {
-                var (set, hit, goldCount) = sample.Decode(i, d.LevelThresholds, d.DescendThreshold);
-                var n = set + goldCount;
-                return (a.Tp + hit, a.Pred + set, a.Act + goldCount, a.Samples + (n == 0 ? 0 : 2.0 * hit / n),
-                    a.Exact + (hit == set && hit == goldCount ? 1 : 0));
-            }, a => { lock (gate) { tp += a.Tp; predicted += a.Pred; actual += a.Act; samples += a.Samples; exact += a.Exact; } });
-            return metric switch
-            {
-                ThresholdMetric.SamplesF1 => samples / sample.Count,
-                ThresholdMetric.ExactMatch => exact / (double)sample.Count,
-                // Sets are ancestor-closed, so Kiritchenko's hF1 and micro-F1 over all labels coincide.
-                _ => predicted + actual == 0 ? 0 : 2.0 * tp / (predicted + actual),
-            };
-        }
+            ThresholdMetric.SamplesF1 => t.Samples / sample.Count,
+            ThresholdMetric.ExactMatch => t.Exact / (double)sample.Count,
+            // Sets are ancestor-closed, so Kiritchenko's hF1 and micro-F1 over all labels coincide.
+            _ => t.Predicted + t.Actual == 0 ? 0 : 2.0 * t.Tp / (t.Predicted + t.Actual),
+        };
         var thresholds = Default(tree.Depth).LevelThresholds.ToArray();
         var descend = 0.3f;
-        var best = Score(new HierarchicalDecoder(thresholds, descend, pathBySum));
+        var best = Score(sample.Sweep(0, thresholds, descend, [thresholds[0]], threads)[0]);
+        // Coordinate ascent: one coordinate's values are scored in one sweep (the others stay fixed while it moves), then
+        // taken in grid order as before: a value replaces the incumbent when it scores strictly higher.
         for (var round = 0; round < 2; round++)
         {
             for (var level = 0; level < thresholds.Length; level++)
-                foreach (var t in Grid)
-                {
-                    var trial = (float[])thresholds.Clone();
-                    trial[level] = t;
-                    var s = Score(new HierarchicalDecoder(trial, descend, pathBySum));
-                    if (s > best + 1e-12) { best = s; thresholds = trial; }
-                }
-            foreach (var d in DescendGrid)
             {
-                var s = Score(new HierarchicalDecoder(thresholds, d, pathBySum));
-                if (s > best + 1e-12) { best = s; descend = d; }
+                var scores = sample.Sweep(level, thresholds, descend, Grid, threads);
+                for (var v = 0; v < Grid.Length; v++)
+                    if (Score(scores[v]) is var s && s > best + 1e-12) { best = s; thresholds[level] = Grid[v]; }
             }
+            var byDescend = sample.Sweep(-1, thresholds, descend, DescendGrid, threads);
+            for (var v = 0; v < DescendGrid.Length; v++)
+                if (Score(byDescend[v]) is var s && s > best + 1e-12) { best = s; descend = DescendGrid[v]; }
         }
         return (new HierarchicalDecoder(thresholds, descend, pathBySum), best);
     }
