@@ -43,7 +43,10 @@ public static class TunerFactory
     /// workers, 4 seeds, 300 s each) a 1/27 trial took 1.09 s, 1/9 1.38 s, 1/3 2.7 s and a full one 6.45 s (the 0.5 s of
     /// scoring the validation products and the model's fixed set-up are paid at every rung), so the 1/27 rung took 45%
     /// of asha's time while costing 17% of a full trial each, not 4%, and asha reached all of the data only 12-15 times
-    /// in 300 s (docs/BENCHMARKS.md, bench automl --workers).
+    /// in 300 s (docs/BENCHMARKS.md, bench automl --workers). Since the decoder's threshold search sweeps (about 40% of a
+    /// 1/9 trial before), one thread at load ~9 costs 0.55-0.68 CPU s on 1/27, 0.85-0.9 on 1/9, 1.9-2.0 on 1/3 and 5.2-5.4 on
+    /// all of the data: 1/27 is now 11% of a full trial, but its validation hF1 is 0.69 for the default against 0.75 on
+    /// 1/9 and 0.85 on all, a weak ranking signal, so the rungs stay.
     /// </summary>
     public const int DefaultAshaRungs = 3;
 
