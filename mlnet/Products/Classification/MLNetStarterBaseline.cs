@@ -21,19 +21,20 @@ public sealed class MLNetStarterBaseline(int level = 2, int threads = 0, int see
         var featurizer = MLNetFeaturizer.Fit(train, TextFeaturizerOptions.Counts, seed);
         var x = featurizer.Transform(train);
         var labels = tree.AtLevel(level).ToArray();
+        // Each label's products, from each product's few labels (not every label asking every product).
+        var column = labels.Select((l, j) => (l, j)).ToDictionary(x => x.l, x => x.j);
+        var positive = labels.Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < train.Count; i++)
+            foreach (var l in train[i].Labels)
+                if (column.TryGetValue(l, out var j)) positive[j].Add(i);
         var models = new ITransformer?[labels.Length];
         var threadCount = threads > 0 ? threads : Environment.ProcessorCount;
         Parallel.For(0, labels.Length, new ParallelOptions { MaxDegreeOfParallelism = threadCount, CancellationToken = cancel }, j =>
         {
-            var label = labels[j];
-            var positives = 0;
+            var positives = positive[j].Count;
             var rows = new FeatureViews.BinaryRow[x.Length];
-            for (var i = 0; i < x.Length; i++)
-            {
-                var y = train[i].Labels.Contains(label);
-                if (y) positives++;
-                rows[i] = new FeatureViews.BinaryRow { Features = x[i], Label = y };
-            }
+            for (var i = 0; i < x.Length; i++) rows[i] = new FeatureViews.BinaryRow { Features = x[i] };
+            foreach (var i in positive[j]) rows[i].Label = true;
             // A label never (or always) seen has no decision boundary; scikit-learn's OneVsRestClassifier predicts the
             // constant, which for "never" is "no".
             if (positives == 0 || positives == x.Length) return;
