@@ -140,7 +140,7 @@ public static class StreamingRanker
                         clock.Restart();
                         cpu = CpuStopwatch.StartNew();
                         long scored;
-                        using (var outStream = new FileStream(outputTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                        using (var outStream = DirectOutputStream.Create(outputTmp))
                         {
                             outStream.Write(Encoding.UTF8.GetBytes(OutputHeader + "\n"));
                             scored = runs.Merge(outStream, table.Inserts);
