@@ -97,50 +97,6 @@ internal sealed class ScoreTable
     }
 }
 
-/// <summary>
-/// Fixed 12 decimals via integer formatting: shortest round-trip double formatting was most of the write pass, and
-/// CTRs and scores (below ~10) need absolute, not relative, precision to be read back and compared.
-/// </summary>
-internal static class FixedDecimal
-{
-    private const double Scale = 1e12;
-
-    private static ReadOnlySpan<byte> Pairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
-
-    /// <summary>Writes <paramref name="x"/> as UTF-8 into <paramref name="dst"/> (at least 32 bytes); returns the bytes written.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static int Write(double x, Span<byte> dst)
-    {
-        int n;
-        if (!(Math.Abs(x) < 9e6))
-        {
-            x.TryFormat(dst, out n, "R", CultureInfo.InvariantCulture);
-            return n;
-        }
-        var at = 0;
-        if (x < 0) { dst[at++] = (byte)'-'; x = -x; }
-        var scaled = (long)Math.Round(x * Scale);
-        var whole = scaled / (long)Scale;
-        var frac = scaled - whole * (long)Scale;
-        whole.TryFormat(dst[at..], out n, default, CultureInfo.InvariantCulture);
-        at += n;
-        dst[at++] = (byte)'.';
-        // Twelve digits by hand, two at a time (a "D12" format call per value was a visible share of the pass), trailing
-        // zeros dropped: 0.500000000000 -> 0.5.
-        for (var i = 10; i >= 0; i -= 2)
-        {
-            var rest = frac / 100;
-            var pair = 2 * (int)(frac - rest * 100);
-            frac = rest;
-            dst[at + i] = Pairs[pair];
-            dst[at + i + 1] = Pairs[pair + 1];
-        }
-        at += 12;
-        while (dst[at - 1] == '0' && dst[at - 2] != '.') at--;
-        return at;
-    }
-}
-
 /// <summary>A SplitMix64 generator that can be re-seeded per row without allocating (Thompson draws keyed by row).</summary>
 internal sealed class SplitMixRandom : Random
 {
