@@ -4,25 +4,41 @@ namespace Workbook.Products.Ranking;
 
 /// <summary>
 /// The distinct counts a worker met in the fit pass, (clicks, views, category ordinal), numbered in the order first
-/// seen: a row is spilled as its number and its CPC, and scored after the fit by looking the number up. Memory is the
-/// distinct counts (the category only when category pooling uses it), not the rows.
+/// seen, with the rows of each: a row is spilled as its number and its CPC, and scored after the fit by looking the
+/// number up. Memory is the distinct counts (the category only when category pooling uses it), not the rows. The rows
+/// per count are the fit data's (clicks, views) histogram (<see cref="AddHistogramTo"/>), so a row costs one look-up
+/// where it cost two.
 /// </summary>
 internal sealed class ScoreKeys
 {
-    private readonly Dictionary<(long Clicks, long Views, int Category), int> _index = new();
+    // A record struct, not a tuple: its equality and hash are a few multiplications, where the tuple's HashCode.Combine
+    // and per-field comparers were most of the look-up.
+    private readonly record struct CountKey(long Clicks, long Views, int Category);
+
+    private readonly Dictionary<CountKey, int> _index = new();
+    private long[] _rows = new long[256];
 
     public List<(long Clicks, long Views, int Category)> Keys { get; } = new();
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int IndexOf(long clicks, long views, int category)
     {
-        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_index, (clicks, views, category), out var exists);
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_index, new CountKey(clicks, views, category), out var exists);
         if (!exists)
         {
             slot = Keys.Count;
             Keys.Add((clicks, views, category));
+            if (slot == _rows.Length) Array.Resize(ref _rows, slot * 2);
         }
+        _rows[slot]++;
         return slot;
+    }
+
+    /// <summary>Adds the rows of every count with views to <paramref name="data"/>'s (clicks, views) histogram.</summary>
+    public void AddHistogramTo(RankingFitData data)
+    {
+        for (var i = 0; i < Keys.Count; i++)
+            if (Keys[i].Views > 0) data.AddToHistogram(Keys[i].Clicks, Keys[i].Views, _rows[i]);
     }
 }
 

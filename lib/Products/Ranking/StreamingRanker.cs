@@ -214,6 +214,7 @@ public static class StreamingRanker
         foreach (var w in workers)
         {
             w.Hashes?.Flush();
+            w.Keys.AddHistogramTo(w.Data);
             fitData.Merge(w.Data);
         }
         return new FitPassResult(fitData, rejects, workers, spilled, blocks.Hash);
@@ -247,7 +248,7 @@ public static class StreamingRanker
                 w.Rows[n++] = new SpilledRow(-1, 0);
                 continue;
             }
-            var category = w.Data.Add(row.CategoryId.Of(span), row.ClicksValue, row.ImpressionsValue);
+            var category = w.Data.AddOutsideHistogram(row.CategoryId.Of(span), row.ClicksValue, row.ImpressionsValue);
             w.Rows[n++] = new SpilledRow(w.Keys.IndexOf(row.ClicksValue, row.ImpressionsValue, pooled ? category : 0), row.CpcValue);
         }
         return n;
