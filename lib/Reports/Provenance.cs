@@ -17,13 +17,6 @@ public sealed record Provenance(string Commit, bool Dirty, DateTimeOffset Create
         return new Provenance(commit, dirty, DateTimeOffset.UtcNow, hashes);
     }
 
-    /// <summary>The current commit, with files the caller has already hashed (as it read them: no second read).</summary>
-    internal static Provenance Capture(IReadOnlyList<FileHash> hashed)
-    {
-        var (commit, dirty) = GitState();
-        return new Provenance(commit, dirty, DateTimeOffset.UtcNow, hashed);
-    }
-
     /// <summary>
     /// HEAD's hash and whether tracked files differ from it, for the checkout holding <paramref name="directory"/>
     /// (default: the current directory; git looks upward from it); ("unknown", false) outside a git checkout.

@@ -1,5 +1,3 @@
-using Workbook.Reports;
-
 namespace Workbook.Products.Ranking;
 
 /// <summary>A run of whole lines of a file: <see cref="Buffer"/>[0..<see cref="Length"/>) ends with a newline (or the file).</summary>
@@ -17,15 +15,11 @@ internal sealed record LineBlock(int Index, long FirstLine, byte[] Buffer, int L
 /// Reads a UTF-8 file as blocks of whole lines (about <c>blockSize</c> bytes each), numbered by their first line, so
 /// blocks can be parsed on several cores while rejects still name their line. The header line (BOM stripped) is read
 /// first. Buffers are recycled by the reader itself (blocks are larger than the shared pool's comfortable sizes): memory
-/// is the blocks in flight, not the file. Asked to, it also hashes the bytes as it reads them (<see cref="Hash"/>), so a
-/// caller that records the file's SHA-256 does not read the file once more for it.
+/// is the blocks in flight, not the file.
 /// </summary>
 internal sealed class Utf8LineBlocks : IDisposable
 {
-    private readonly string _path;
     private readonly FileStream _stream;
-    private readonly System.Security.Cryptography.IncrementalHash? _sha;
-    private long _bytesRead;
     private readonly int _blockSize;
     private byte[] _carry = [];
     private int _carryLength;
@@ -36,34 +30,12 @@ internal sealed class Utf8LineBlocks : IDisposable
 
     private byte[] Rent(int size) => size == _blockSize && _free.TryTake(out var b) ? b : new byte[size];
 
-    /// <param name="hash">Whether to hash the file as it is read (<see cref="Hash"/>).</param>
-    public Utf8LineBlocks(string path, int blockSize = 8 << 20, bool hash = false)
+    public Utf8LineBlocks(string path, int blockSize = 8 << 20)
     {
-        _path = path;
         _blockSize = blockSize;
         _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-        if (hash) _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         Header = ReadHeader();
         _nextLine = 2;
-    }
-
-    /// <summary>
-    /// The path, size and SHA-256 of the bytes read, once <see cref="Blocks"/> has read the whole file (null before that,
-    /// or when not asked for): what <see cref="FileHash.Of"/> would give for the file as it was read.
-    /// </summary>
-    public FileHash? Hash { get; private set; }
-
-    // Every byte read goes through here, in file order.
-    private int Read(Span<byte> into)
-    {
-        var n = _stream.ReadAtLeast(into, into.Length, throwOnEndOfStream: false);
-        if (_sha is not null && Hash is null)
-        {
-            _sha.AppendData(into[..n]);
-            _bytesRead += n;
-            if (n < into.Length) Hash = new FileHash(_path, _bytesRead, Convert.ToHexStringLower(_sha.GetHashAndReset())); // the end of the file
-        }
-        return n;
     }
 
     /// <summary>The first line, without BOM and line ending; null for an empty file.</summary>
@@ -72,7 +44,7 @@ internal sealed class Utf8LineBlocks : IDisposable
     private byte[]? ReadHeader()
     {
         var buf = new byte[Math.Min(64 << 10, Math.Max(_blockSize, 1024))];
-        var n = Read(buf);
+        var n = _stream.ReadAtLeast(buf, buf.Length, throwOnEndOfStream: false);
         if (n == 0) return null;
         var span = buf.AsSpan(0, n);
         var start = span.StartsWith("\uFEFF"u8) ? 3 : 0;
@@ -95,7 +67,7 @@ internal sealed class Utf8LineBlocks : IDisposable
             var size = Math.Max(_blockSize, _carryLength * 2);
             var buf = Rent(size);
             _carry.AsSpan(0, _carryLength).CopyTo(buf);
-            var filled = _carryLength + Read(buf.AsSpan(_carryLength));
+            var filled = _carryLength + _stream.ReadAtLeast(buf.AsSpan(_carryLength), buf.Length - _carryLength, throwOnEndOfStream: false);
             if (filled == 0)
             {
                 Recycle(buf);
@@ -161,9 +133,5 @@ internal sealed class Utf8LineBlocks : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stream.Dispose();
-        _sha?.Dispose();
-    }
+    public void Dispose() => _stream.Dispose();
 }
