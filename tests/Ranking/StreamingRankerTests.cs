@@ -51,6 +51,26 @@ public class StreamingRankerTests
     }
 
     [Fact]
+    public void A_block_of_more_lines_than_a_worker_first_holds_ranks_as_in_memory()
+    {
+        // 200,000 short lines in one 8 MB block: the score pass's per-line arrays (65,536 at first) grow mid-block.
+        var rng = new Random(6);
+        var text = new StringBuilder("product_id,category_id,cpc,clicks,views\n");
+        for (var i = 0; i < 200_000; i++)
+        {
+            var views = rng.Next(1, 300);
+            text.Append($"p{i},c{rng.Next(5)},{rng.Next(1, 9) * 0.25},{rng.Next(0, 1 + views / 20)}.0,{views}.0\n");
+        }
+        using var csv = new TempCsv(text.ToString());
+        var output = Path.Combine(csv.Dir, "scores.csv");
+        var s = StreamingRanker.Run(csv.Path, output, new RankerOptions(), null, 1);
+        Assert.Equal(1, s.SortRuns);
+        var data = ProductScoringLoader.Load(csv.Path);
+        var expected = ProductRanker.Fit(data.Products).Rank(data.Products);
+        Assert.Equal(expected.Select(e => e.ProductId), File.ReadLines(output).Skip(1).Select(l => l[..l.IndexOf(',')]));
+    }
+
+    [Fact]
     public void Reruns_are_byte_identical_whatever_the_workers_and_blocks()
     {
         using var csv = new TempCsv(File3000(8, out _));
@@ -63,6 +83,27 @@ public class StreamingRankerTests
         Assert.Equal(Run(1, 1 << 20, ScoreKind.Thompson), Run(2, 3000, ScoreKind.Thompson));
         Assert.Equal(Run(1, 1 << 20, ScoreKind.Mean), Run(2, 5000, ScoreKind.Mean));
         Assert.NotEqual(Run(2, 5000, ScoreKind.Mean), Run(2, 5000, ScoreKind.Thompson));
+    }
+
+    [Fact]
+    public void Columns_in_another_order_or_with_extras_give_the_bytes_of_the_canonical_layout()
+    {
+        // The canonical header's records are two copies of the line (its first two fields, its last three); any other
+        // layout splits the line again and copies five fields. Both must write the same bytes, spaces and all.
+        _ = File3000(9, out var lines);
+        var rows = lines.Skip(1).Select((l, i) => l.Split(',')).Select((f, i) => f.Length < 5 ? f : i % 11 == 0
+            ? [" " + f[0], f[1] + " ", " " + f[2], f[3], f[4] + " "] // spaces kept in the output as they are in the input
+            : f).ToList();
+        string Rank(string header, Func<string[], string> line, string name)
+        {
+            using var csv = new TempCsv(header + "\n" + string.Join('\n', rows.Select(f => f.Length < 5 ? string.Join(',', f) : line(f))) + "\n");
+            var output = Path.Combine(csv.Dir, name);
+            StreamingRanker.Run(csv.Path, output, new RankerOptions(), null, 2, 4096);
+            return File.ReadAllText(output);
+        }
+        var canonical = Rank("product_id,category_id,cpc,clicks,views", f => string.Join(',', f), "canonical.csv");
+        Assert.Equal(canonical, Rank("views,cpc,product_id,clicks,category_id", f => string.Join(',', f[4], f[2], f[0], f[3], f[1]), "reordered.csv"));
+        Assert.Equal(canonical, Rank("product_id,category_id,cpc,clicks,impressions,note", f => string.Join(',', f) + ",x", "extra.csv"));
     }
 
     [Fact]

@@ -55,11 +55,12 @@ internal sealed class RankingFitData
     private readonly List<Totals> _byOrdinal = new();
 
     /// <summary>
-    /// Adds one product whose category is given as its UTF-8 bytes; returns the category's ordinal in this instance
-    /// (<see cref="CategoryName"/>), the same for every row of the category.
+    /// Adds one product whose category is given as its UTF-8 bytes, except to the (clicks, impressions) histogram, which
+    /// the caller fills with <see cref="AddToHistogram"/> (the streaming ranker counts rows per distinct counts anyway);
+    /// returns the category's ordinal in this instance (<see cref="CategoryName"/>), the same for every row of the category.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public int Add(ReadOnlySpan<byte> category, long clicks, long impressions)
+    public int AddOutsideHistogram(ReadOnlySpan<byte> category, long clicks, long impressions)
     {
         var hash = System.IO.Hashing.XxHash3.HashToUInt64(category);
         var ordinal = _utf8.Find(category, hash);
@@ -72,14 +73,18 @@ internal sealed class RankingFitData
             _utf8.Add(category, hash, ordinal);
         }
         Rows++;
-        Add(_byOrdinal[ordinal], clicks, impressions);
+        Add(_byOrdinal[ordinal], clicks, impressions, histogram: false);
         return ordinal;
     }
+
+    /// <summary>Counts <paramref name="products"/> more products with (<paramref name="clicks"/>, <paramref name="impressions"/>), impressions above 0.</summary>
+    public void AddToHistogram(long clicks, long impressions, long products) =>
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histogram, (clicks, impressions), out _) += products;
 
     /// <summary>The category of an ordinal <see cref="Add(ReadOnlySpan{byte}, long, long)"/> returned.</summary>
     public string CategoryName(int ordinal) => _byOrdinal[ordinal].Name;
 
-    private void Add(Totals t, long clicks, long impressions)
+    private void Add(Totals t, long clicks, long impressions, bool histogram = true)
     {
         t.Products++;
         if (impressions <= 0) return;
@@ -87,7 +92,7 @@ internal sealed class RankingFitData
         t.Clicks += clicks;
         t.Impressions += impressions;
         (t.BinImpressions ??= new long[ExposureBins])[BinOf(impressions)] += impressions;
-        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histogram, (clicks, impressions), out _)++;
+        if (histogram) System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_histogram, (clicks, impressions), out _)++;
     }
 
     /// <summary>Adds everything <paramref name="other"/> holds (same number of bands) to this one.</summary>

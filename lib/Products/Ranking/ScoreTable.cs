@@ -4,25 +4,41 @@ namespace Workbook.Products.Ranking;
 
 /// <summary>
 /// The distinct counts a worker met in the fit pass, (clicks, views, category ordinal), numbered in the order first
-/// seen: a row is spilled as its number and its CPC, and scored after the fit by looking the number up. Memory is the
-/// distinct counts (the category only when category pooling uses it), not the rows.
+/// seen, with the rows of each: a row is spilled as its number and its CPC, and scored after the fit by looking the
+/// number up. Memory is the distinct counts (the category only when category pooling uses it), not the rows. The rows
+/// per count are the fit data's (clicks, views) histogram (<see cref="AddHistogramTo"/>), so a row costs one look-up
+/// where it cost two.
 /// </summary>
 internal sealed class ScoreKeys
 {
-    private readonly Dictionary<(long Clicks, long Views, int Category), int> _index = new();
+    // A record struct, not a tuple: its equality and hash are a few multiplications, where the tuple's HashCode.Combine
+    // and per-field comparers were most of the look-up.
+    private readonly record struct CountKey(long Clicks, long Views, int Category);
+
+    private readonly Dictionary<CountKey, int> _index = new();
+    private long[] _rows = new long[256];
 
     public List<(long Clicks, long Views, int Category)> Keys { get; } = new();
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int IndexOf(long clicks, long views, int category)
     {
-        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_index, (clicks, views, category), out var exists);
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_index, new CountKey(clicks, views, category), out var exists);
         if (!exists)
         {
             slot = Keys.Count;
             Keys.Add((clicks, views, category));
+            if (slot == _rows.Length) Array.Resize(ref _rows, slot * 2);
         }
+        _rows[slot]++;
         return slot;
+    }
+
+    /// <summary>Adds the rows of every count with views to <paramref name="data"/>'s (clicks, views) histogram.</summary>
+    public void AddHistogramTo(RankingFitData data)
+    {
+        for (var i = 0; i < Keys.Count; i++)
+            if (Keys[i].Views > 0) data.AddToHistogram(Keys[i].Clicks, Keys[i].Views, _rows[i]);
     }
 }
 
@@ -94,50 +110,6 @@ internal sealed class ScoreTable
         insert = s.Insert;
         var ctr = _thompson ? s.Post.Sample(rng.Reset(_seed, line)) : s.Ctr;
         return ctr * cpc;
-    }
-}
-
-/// <summary>
-/// Fixed 12 decimals via integer formatting: shortest round-trip double formatting was most of the write pass, and
-/// CTRs and scores (below ~10) need absolute, not relative, precision to be read back and compared.
-/// </summary>
-internal static class FixedDecimal
-{
-    private const double Scale = 1e12;
-
-    private static ReadOnlySpan<byte> Pairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
-
-    /// <summary>Writes <paramref name="x"/> as UTF-8 into <paramref name="dst"/> (at least 32 bytes); returns the bytes written.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static int Write(double x, Span<byte> dst)
-    {
-        int n;
-        if (!(Math.Abs(x) < 9e6))
-        {
-            x.TryFormat(dst, out n, "R", CultureInfo.InvariantCulture);
-            return n;
-        }
-        var at = 0;
-        if (x < 0) { dst[at++] = (byte)'-'; x = -x; }
-        var scaled = (long)Math.Round(x * Scale);
-        var whole = scaled / (long)Scale;
-        var frac = scaled - whole * (long)Scale;
-        whole.TryFormat(dst[at..], out n, default, CultureInfo.InvariantCulture);
-        at += n;
-        dst[at++] = (byte)'.';
-        // Twelve digits by hand, two at a time (a "D12" format call per value was a visible share of the pass), trailing
-        // zeros dropped: 0.500000000000 -> 0.5.
-        for (var i = 10; i >= 0; i -= 2)
-        {
-            var rest = frac / 100;
-            var pair = 2 * (int)(frac - rest * 100);
-            frac = rest;
-            dst[at + i] = Pairs[pair];
-            dst[at + i + 1] = Pairs[pair + 1];
-        }
-        at += 12;
-        while (dst[at - 1] == '0' && dst[at - 2] != '.') at--;
-        return at;
     }
 }
 

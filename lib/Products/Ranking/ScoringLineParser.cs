@@ -62,7 +62,11 @@ internal sealed class ScoringLineParser
         _cpc = Find("cpc");
         _clicks = Find("clicks");
         _views = Find("views", "impressions");
+        Canonical = _columns == 5 && (_id, _category, _cpc, _clicks, _views) == (0, 1, 2, 3, 4);
     }
+
+    /// <summary>Whether the header is exactly <see cref="CanonicalHeader"/> (the five columns in that order, no others).</summary>
+    public bool Canonical { get; }
 
     /// <summary>The number of columns the header has (the length <see cref="Split"/> needs).</summary>
     public int Columns => _columns;

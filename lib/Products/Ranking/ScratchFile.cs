@@ -12,7 +12,7 @@ namespace Workbook.Products.Ranking;
 /// </summary>
 internal sealed unsafe class ScratchFile : IDisposable
 {
-    private const int Align = 4096;
+    private const int Align = DirectIo.Align;
     private readonly FileStream? _stream;
     private readonly SafeFileHandle _handle;
     private readonly bool _direct;
@@ -116,19 +116,10 @@ internal sealed unsafe class ScratchFile : IDisposable
 
     private static SafeFileHandle? OpenDirect(string path)
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return null;
-        const int readWrite = 2, create = 0x40, exclusive = 0x80, direct = 0x4000, closeOnExec = 0x80000; // x86-64 Linux
-        var fd = open(path, readWrite | create | exclusive | direct | closeOnExec, 0x180 /* 0600 */);
-        if (fd < 0) return null;
-        unlink(path); // the open descriptor keeps the file; it goes when the descriptor closes, as DeleteOnClose does
-        return new SafeFileHandle(fd, ownsHandle: true);
+        if (DirectIo.Open(path, DirectIo.ReadWrite | DirectIo.Create | DirectIo.Exclusive, 0x180 /* 0600 */) is not { } handle) return null;
+        DirectIo.Unlink(path); // the open descriptor keeps the file; it goes when the descriptor closes, as DeleteOnClose does
+        return handle;
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open(string path, int flags, int mode);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int unlink(string path);
 
     public void Dispose()
     {

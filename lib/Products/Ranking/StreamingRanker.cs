@@ -136,11 +136,15 @@ public static class StreamingRanker
                         }
                         var (scoreTime, scoreCpu) = (clock.Elapsed, cpu.Elapsed);
 
-                        // Pass 3: merge the runs into the output, best first.
+                        // Pass 3: merge the runs into the output, best first. The provenance (the input's SHA-256, git's state)
+                        // is taken meanwhile on a thread of its own, since the merge is one thread and the writer part of
+                        // another (the hash is ~0.6 s of CPU for the 657 MB benchmark file; after the merge it added that
+                        // to the wall time; on the first pass's read it held up that pass's workers, 0.7-1 s longer).
+                        var provenance = Task.Factory.StartNew(() => Provenance.Capture([input]), TaskCreationOptions.LongRunning);
                         clock.Restart();
                         cpu = CpuStopwatch.StartNew();
                         long scored;
-                        using (var outStream = new FileStream(outputTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                        using (var outStream = DirectOutputStream.Create(outputTmp))
                         {
                             outStream.Write(Encoding.UTF8.GetBytes(OutputHeader + "\n"));
                             scored = runs.Merge(outStream, table.Inserts);
@@ -149,7 +153,7 @@ public static class StreamingRanker
 
                         File.WriteAllText(provenanceTmp, JsonSerializer.Serialize(new
                         {
-                            provenance = Provenance.Capture([input]),
+                            provenance = provenance.GetAwaiter().GetResult(),
                             options = model.Options, // the first band edge resolved to views (the quantile is in firstEdgeQuantile)
                             firstEdgeQuantile = model.FirstEdgeQuantile,
                             rows, scored, rejected = (long)rejects.Count, duplicates = (long)duplicates.Count,
@@ -212,6 +216,7 @@ public static class StreamingRanker
         foreach (var w in workers)
         {
             w.Hashes?.Flush();
+            w.Keys.AddHistogramTo(w.Data);
             fitData.Merge(w.Data);
         }
         return new FitPassResult(fitData, rejects, workers, spilled);
@@ -245,7 +250,7 @@ public static class StreamingRanker
                 w.Rows[n++] = new SpilledRow(-1, 0);
                 continue;
             }
-            var category = w.Data.Add(row.CategoryId.Of(span), row.ClicksValue, row.ImpressionsValue);
+            var category = w.Data.AddOutsideHistogram(row.CategoryId.Of(span), row.ClicksValue, row.ImpressionsValue);
             w.Rows[n++] = new SpilledRow(w.Keys.IndexOf(row.ClicksValue, row.ImpressionsValue, pooled ? category : 0), row.CpcValue);
         }
         return n;
@@ -256,12 +261,13 @@ public static class StreamingRanker
         public SpilledRow[] Rows = new SpilledRow[1 << 16];
         public ScoredLine[] Lines = new ScoredLine[1 << 16];
         public ulong[] Keys = new ulong[1 << 16];
-        public readonly RadixSort<ScoredLine> Sort = new();
+        public int[] Order = new int[1 << 16];
+        public readonly RadixSort<int> Sort = new();
         public readonly SortedRuns.Builder Run = new();
         public readonly SplitMixRandom Rng = new();
     }
 
-    /// <summary>A scored line of a block (where it is, its number after the block's first, its insert), sorted with its score's order key.</summary>
+    /// <summary>A scored line of a block (where it is, its number after the block's first, its insert); its index is sorted by its score's order key.</summary>
     private struct ScoredLine
     {
         public int Start, Length, Insert, Line;
@@ -287,40 +293,78 @@ public static class StreamingRanker
             {
                 Array.Resize(ref w.Lines, count * 2);
                 Array.Resize(ref w.Keys, count * 2);
+                Array.Resize(ref w.Order, count * 2);
             }
             w.Keys[count] = SortedRuns.OrderKey(score);
+            w.Order[count] = count;
             w.Lines[count++] = new ScoredLine { Start = start, Length = length, Insert = insert, Line = (int)(line - block.FirstLine) };
         }
         if (n != spilled.Count) throw Changed(input);
-        w.Sort.Sort(w.Keys, w.Lines, count); // stable: equal scores stay in line order
-        // Best first, each line is read from the block at random: its bytes are fetched into the cache a few lines ahead.
+        // Stable, so equal scores stay in line order; the lines' indexes are sorted, not the lines (a third less time).
+        w.Sort.Sort(w.Keys, w.Order, count);
+        // Best first, each line is read from the block at random: its entry and then its bytes are fetched into the cache
+        // ahead of use.
         fixed (byte* buffer = block.Buffer)
+        fixed (ScoredLine* entries = w.Lines)
         for (var i = 0; i < count; i++)
         {
-            if (i + 16 < count && Sse.IsSupported)
+            if (i + 32 < count && Sse.IsSupported)
             {
-                ref readonly var ahead = ref w.Lines[i + 16];
+                Sse.Prefetch0(entries + w.Order[i + 32]);
+                ref readonly var ahead = ref w.Lines[w.Order[i + 16]];
                 Sse.Prefetch0(buffer + ahead.Start);
                 Sse.Prefetch0(buffer + ahead.Start + ahead.Length - 1);
             }
-            ref readonly var s = ref w.Lines[i];
+            ref readonly var s = ref w.Lines[w.Order[i]];
             var score = SortedRuns.ScoreOf(w.Keys[i]);
             var span = block.Buffer.AsSpan(s.Start, s.Length);
-            var (id, category, cpc, clicks, views) = parser.Fields(span);
-            // The five fields are disjoint parts of the line: with their separators and the score they fit in line + 40.
+            // The line with the score and the rank's place spliced in; it fits in line + 40.
             var dst = w.Run.Reserve(s.Length + 40);
-            var at = 0;
-            Put(id.Of(span), dst, ref at); dst[at++] = (byte)',';
-            Put(category.Of(span), dst, ref at); dst[at++] = (byte)',';
-            at += FixedDecimal.Write(score, dst[at..]); dst[at++] = (byte)',';
-            var rankAt = at;
-            dst[at++] = (byte)',';
-            Put(cpc.Of(span), dst, ref at); dst[at++] = (byte)',';
-            Put(clicks.Of(span), dst, ref at); dst[at++] = (byte)',';
-            Put(views.Of(span), dst, ref at); dst[at++] = (byte)'\n';
+            var (at, rankAt) = parser.Canonical ? CanonicalRecord(span, score, dst) : Record(parser, span, score, dst);
             w.Run.Commit(score, block.FirstLine + s.Line, rankAt, at, s.Insert);
         }
         runs.Append(w.Run, block.Index);
+    }
+
+    /// <summary>
+    /// A line of a file whose columns are exactly <see cref="ScoringLineParser.CanonicalHeader"/> as its output record
+    /// (id, category, score, the rank's place, cpc, clicks, views): the line's first two fields and its last three are
+    /// each one piece, so two copies where the general <see cref="Record"/> splits the line again and copies five fields.
+    /// Returns the record's length and where the rank goes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int Length, int RankAt) CanonicalRecord(ReadOnlySpan<byte> line, double score, Span<byte> dst)
+    {
+        var first = line.IndexOf((byte)',');
+        var second = first + 1 + line[(first + 1)..].IndexOf((byte)','); // pass 1 found five fields and no quote
+        line[..(second + 1)].CopyTo(dst);
+        var at = second + 1;
+        at += FixedDecimal.Write(score, dst[at..]);
+        dst[at++] = (byte)',';
+        var rankAt = at;
+        dst[at++] = (byte)',';
+        var rest = line[(second + 1)..];
+        rest.CopyTo(dst[at..]);
+        at += rest.Length;
+        dst[at++] = (byte)'\n';
+        return (at, rankAt);
+    }
+
+    /// <summary>A line of any column layout as its output record: the five fields are found again and copied in output order.</summary>
+    private static (int Length, int RankAt) Record(ScoringLineParser parser, ReadOnlySpan<byte> span, double score, Span<byte> dst)
+    {
+        var (id, category, cpc, clicks, views) = parser.Fields(span);
+        // The five fields are disjoint parts of the line: with their separators and the score they fit in line + 40.
+        var at = 0;
+        Put(id.Of(span), dst, ref at); dst[at++] = (byte)',';
+        Put(category.Of(span), dst, ref at); dst[at++] = (byte)',';
+        at += FixedDecimal.Write(score, dst[at..]); dst[at++] = (byte)',';
+        var rankAt = at;
+        dst[at++] = (byte)',';
+        Put(cpc.Of(span), dst, ref at); dst[at++] = (byte)',';
+        Put(clicks.Of(span), dst, ref at); dst[at++] = (byte)',';
+        Put(views.Of(span), dst, ref at); dst[at++] = (byte)'\n';
+        return (at, rankAt);
     }
 
     private static void Put(ReadOnlySpan<byte> s, Span<byte> d, ref int at)
