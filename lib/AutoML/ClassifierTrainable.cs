@@ -82,6 +82,9 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
         .Choice("optimizer", ["rowadagrad", "adagrad"], init: "rowadagrad")
         .Int("hash_bits", 18, 22, init: 18)
         .Int("word_ngram_max", 1, 3, init: 1)
+        // Bigrams of names alone: cdiscount gained from word bigrams (+0.005 hF1 on the fixed split) where germeval's
+        // blurbs lost from them, and a name's bigrams cost a few features where a description's double them.
+        .Choice("word_ngrams_in_description", ["true", "false"], init: "true")
         .Choice("char_ngrams", ["off", "on"], init: "off")
         .Int("char_ngram_min", 2, 4, init: 3, when: new Condition("char_ngrams", "on"))
         .Int("char_ngram_max", 4, 6, init: 5, when: new Condition("char_ngrams", "on"))
@@ -104,7 +107,7 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
             {
                 ["epochs"] = d.Epochs, ["average_epochs"] = d.AverageEpochs, ["learning_rate"] = d.LearningRate, ["regularize"] = d.L2 > 0 ? "on" : "off",
                 ["optimizer"] = d.Optimizer.ToString().ToLowerInvariant(),
-                ["hash_bits"] = d.HashBits, ["word_ngram_max"] = d.WordNgramMax, ["char_ngrams"] = d.CharNgramMax > 0 ? "on" : "off",
+                ["hash_bits"] = d.HashBits, ["word_ngram_max"] = d.WordNgramMax, ["word_ngrams_in_description"] = d.WordNgramsInDescription ? "true" : "false", ["char_ngrams"] = d.CharNgramMax > 0 ? "on" : "off",
                 ["char_ngram_min"] = d.CharNgramMin, ["char_ngram_max"] = d.CharNgramMax,
                 ["char_ngrams_in_description"] = d.CharNgramsInDescription ? "true" : "false", ["weighting"] = Weightings[(int)d.Weighting],
                 ["metadata_tokens"] = d.MetadataTokens ? "true" : "false", ["max_description_chars"] = d.MaxDescriptionChars, ["name_weight"] = d.NameWeight,
@@ -130,6 +133,7 @@ internal sealed class ClassifierTrainable : ITrainable, IPairedValidation
             Optimizer = (OptimizerKind)Array.IndexOf(Optimizers, p.GetString("optimizer")),
             HashBits = (int)p.GetInt("hash_bits"),
             WordNgramMax = (int)p.GetInt("word_ngram_max"),
+            WordNgramsInDescription = p.GetString("word_ngrams_in_description") == "true",
             CharNgramMin = on ? (int)p.GetInt("char_ngram_min") : 0,
             CharNgramMax = on ? (int)p.GetInt("char_ngram_max") : 0,
             CharNgramsInDescription = on && p.GetString("char_ngrams_in_description") == "true",

@@ -39,6 +39,11 @@ public sealed record HierarchicalClassifierOptions
     public int HashBits { get; init; } = 20;
     /// <summary>Longest word n-gram (1 = unigrams, 2 = uni+bigrams).</summary>
     public int WordNgramMax { get; init; } = 1;
+    /// <summary>
+    /// Word n-grams (above unigrams) of the description too, not only of the name. A name has a few words, so its
+    /// bigrams add a few features; a 1000-character blurb's add as many as its words (prediction reads each one).
+    /// </summary>
+    public bool WordNgramsInDescription { get; init; } = true;
     /// <summary>Shortest character n-gram of the name's words (0 = character n-grams off).</summary>
     public int CharNgramMin { get; init; } = 3;
     /// <summary>Longest character n-gram (0 = off).</summary>
