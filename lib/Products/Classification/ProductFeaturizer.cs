@@ -94,10 +94,11 @@ internal sealed class ProductFeaturizer
     internal (int[] Index, float[] Count) Bucketize(Product p, List<int> scratch)
     {
         scratch.Clear();
-        AddWords(p.Name, NameSeed, chars: _options.CharNgramMax > 0, scratch);
+        AddWords(p.Name, NameSeed, chars: _options.CharNgramMax > 0, _options.WordNgramMax, scratch);
         var nameEnd = scratch.Count;
         var description = p.Description.AsSpan(0, Math.Min(p.Description.Length, _options.MaxDescriptionChars));
-        AddWords(description, DescriptionSeed, chars: _options.CharNgramMax > 0 && _options.CharNgramsInDescription, scratch);
+        AddWords(description, DescriptionSeed, chars: _options.CharNgramMax > 0 && _options.CharNgramsInDescription,
+            _options.WordNgramsInDescription ? _options.WordNgramMax : 1, scratch);
         if (_options.MetadataTokens)
         {
             if (p.Brand.Length > 0) scratch.Add((int)(FeatureHashing.Hash(p.Brand.ToLowerInvariant(), BrandSeed) & _mask));
@@ -159,7 +160,7 @@ internal sealed class ProductFeaturizer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddWords(ReadOnlySpan<char> text, uint seed, bool chars, List<int> output)
+    private void AddWords(ReadOnlySpan<char> text, uint seed, bool chars, int ngramMax, List<int> output)
     {
         if (text.Length == 0) return;
         Span<char> lower = text.Length <= 4096 ? stackalloc char[text.Length] : new char[text.Length];
@@ -181,9 +182,9 @@ internal sealed class ProductFeaturizer
             // Shift the window and emit n-grams ending at this word.
             recent[2] = recent[1]; recent[1] = recent[0]; recent[0] = h;
             words++;
-            if (_options.WordNgramMax >= 2 && words >= 2)
+            if (ngramMax >= 2 && words >= 2)
                 output.Add((int)(FeatureHashing.Combine(recent[1], h) & _mask));
-            if (_options.WordNgramMax >= 3 && words >= 3)
+            if (ngramMax >= 3 && words >= 3)
                 output.Add((int)(FeatureHashing.Combine(FeatureHashing.Combine(recent[2], recent[1]), h) & _mask));
             if (chars && word.Length <= 64)
             {
