@@ -43,7 +43,9 @@ public class PipelineWriterLockTests : IDisposable
     [Fact]
     public async Task Two_cli_runs_on_one_sqlite_file_the_second_refuses_with_exit_code_2_and_writes_nothing()
     {
-        var big = Logs("big", 60_000);
+        // Big enough that the first run is still writing when the second process has started and asked for the lock, even
+        // under load (60,000 requests took under a second here, and a loaded machine once let the first finish first).
+        var big = Logs("big", 400_000);
         var small = Logs("small", 0);
         using var first = CliProcess.Start(["pipeline", "run", "--input", big, "--db", Db]);
         var firstOut = new List<string>();
