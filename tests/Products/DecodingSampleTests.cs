@@ -48,7 +48,8 @@ public class DecodingSampleTests
         var gold = candidates.Select(_ => Gold(tree, rng)).ToArray();
         var paths = candidates.Select(c => pathBySum ? HierarchicalDecoder.SumPath(tree, c) : HierarchicalDecoder.GreedyPath(tree, c)).ToArray();
         var thresholds = HierarchicalDecoder.Default(tree.Depth).LevelThresholds.Count;
-        var sample = new DecodingSample(tree, candidates, paths, gold, thresholds);
+        // One sample per product, so each product's counts are checked, not only the sums.
+        var samples = candidates.Select((c, i) => new DecodingSample(tree, [c], [paths[i]], [gold[i]], thresholds)).ToArray();
         var set = new HashSet<int>();
         var grid = new[] { 0f, 0.05f, 0.1f, 0.3f, 0.5f, 0.55f, 0.9f, 1.01f };
         for (var trial = 0; trial < 60; trial++)
@@ -59,9 +60,25 @@ public class DecodingSampleTests
             {
                 decoder.DecodeInto(tree, candidates[i], paths[i], set);
                 var expected = (set.Count, set.Count(gold[i].Contains), gold[i].Count);
-                Assert.Equal(expected, sample.Decode(i, decoder.LevelThresholds, decoder.DescendThreshold));
+                var t = samples[i].Sweep(0, decoder.LevelThresholds, decoder.DescendThreshold, [decoder.LevelThresholds[0]], threads: 1)[0];
+                Assert.Equal(expected, ((int)t.Predicted, (int)t.Tp, (int)t.Actual));
             }
         }
+    }
+
+    // What the production decoder's hash sets decode with these thresholds, summed over the products.
+    private static DecodingSample.Totals HashSetTotals(LabelTree tree, Candidate[][] candidates, (int, float)[][] paths, IReadOnlySet<int>[] gold,
+        float[] thresholds, float descend)
+    {
+        var decoder = new HierarchicalDecoder(thresholds, descend);
+        var set = new HashSet<int>();
+        var totals = new DecodingSample.Totals();
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            decoder.DecodeInto(tree, candidates[i], paths[i], set);
+            totals.Add(set.Count, set.Count(gold[i].Contains), gold[i].Count);
+        }
+        return totals;
     }
 
     private static readonly float[] Grid = [0.05f, 0.1f, 0.15f, 0.2f, 0.25f, 0.3f, 0.35f, 0.4f, 0.45f, 0.5f, 0.55f, 0.6f, 0.65f, 0.7f, 0.8f, 0.9f, 1.01f];
@@ -72,19 +89,13 @@ public class DecodingSampleTests
         ThresholdMetric metric, bool pathBySum)
     {
         var paths = candidates.Select(c => pathBySum ? HierarchicalDecoder.SumPath(tree, c) : HierarchicalDecoder.GreedyPath(tree, c)).ToArray();
-        var sample = new DecodingSample(tree, candidates, paths, gold, tree.Depth);
         double Score(float[] t, float d)
         {
-            var totals = new DecodingSample.Totals();
-            for (var i = 0; i < sample.Count; i++)
-            {
-                var (p, h, g) = sample.Decode(i, t, d);
-                totals.Add(p, h, g);
-            }
+            var totals = HashSetTotals(tree, candidates, paths, gold, t, d);
             return metric switch
             {
-                ThresholdMetric.SamplesF1 => totals.Samples / sample.Count,
-                ThresholdMetric.ExactMatch => totals.Exact / (double)sample.Count,
+                ThresholdMetric.SamplesF1 => totals.Samples / candidates.Length,
+                ThresholdMetric.ExactMatch => totals.Exact / (double)candidates.Length,
                 _ => totals.Predicted + totals.Actual == 0 ? 0 : 2.0 * totals.Tp / (totals.Predicted + totals.Actual),
             };
         }
@@ -156,12 +167,7 @@ public class DecodingSampleTests
                     var t = (float[])thresholds.Clone();
                     var d = descend;
                     if (level < 0) d = values[v]; else t[level] = values[v];
-                    var expected = new DecodingSample.Totals();
-                    for (var i = 0; i < sample.Count; i++)
-                    {
-                        var (p, h, g) = sample.Decode(i, t, d);
-                        expected.Add(p, h, g);
-                    }
+                    var expected = HashSetTotals(tree, candidates, paths, gold, t, d);
                     Assert.Equal((expected.Tp, expected.Predicted, expected.Actual, expected.Exact), (swept[v].Tp, swept[v].Predicted, swept[v].Actual, swept[v].Exact));
                     Assert.Equal(expected.Samples, swept[v].Samples, 1e-9);
                 }

@@ -73,29 +73,6 @@ internal sealed class DecodingSample
 
     public int Count { get; }
 
-    /// <summary>Labels decoded for product <paramref name="i"/>, those of them in its gold set, and its gold set's size.</summary>
-    public (int Predicted, int Hits, int Gold) Decode(int i, IReadOnlyList<float> levelThresholds, float descendThreshold)
-    {
-        var start = _start[i];
-        var size = _start[i + 1] - start;
-        Span<bool> marked = size <= 1024 ? stackalloc bool[size] : new bool[size];
-        for (var c = _candidateStart[i]; c < _candidateStart[i + 1]; c++)
-            if (_candidateProbability[c] >= levelThresholds[_candidateLevel[c]]) Mark(marked, start, _candidateNode[c]);
-        for (var p = _pathStart[i]; p < _pathStart[i + 1] && (p == _pathStart[i] || _pathConditional[p] >= descendThreshold); p++)
-            Mark(marked, start, _pathNode[p]);
-        int predicted = 0, hits = 0;
-        for (var k = 0; k < size; k++)
-            if (marked[k]) { predicted++; if (_gold[start + k]) hits++; }
-        return (predicted, hits, _goldCount[i]);
-    }
-
-    // The node and all its ancestors (depth is at most a handful, and walking to the root keeps the closure exact
-    // whatever order nodes are marked in).
-    private void Mark(Span<bool> marked, int start, int node)
-    {
-        for (var k = node; k >= 0; k = _parent[start + k]) marked[k] = true;
-    }
-
     /// <summary>What one threshold value decodes over all products, summed: true positives, predicted and gold labels, the
     /// sum of per-product F1 and the exact matches.</summary>
     internal struct Totals
@@ -124,7 +101,7 @@ internal sealed class DecodingSample
     /// the descend threshold when <paramref name="level"/> is -1, the other thresholds as given. Per product: what the
     /// fixed thresholds decode, then the swept additions (that level's candidates by probability, or the path's steps by
     /// the lowest conditional up to them) marked from the highest key down, each value taking every addition whose key
-    /// reaches it, which is exactly the set <see cref="Decode"/> builds for that value. Sums are taken in fixed chunks
+    /// reaches it, which is exactly the set <see cref="HierarchicalDecoder.DecodeInto"/> builds for that value. Sums are taken in fixed chunks
     /// merged in order, so they do not depend on the threads.
     /// </summary>
     public Totals[] Sweep(int level, IReadOnlyList<float> thresholds, float descend, IReadOnlyList<float> values, int threads)

@@ -81,14 +81,14 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void DecodeInto(LabelTree tree, ReadOnlySpan<Candidate> candidates, (int Label, float Conditional)[] greedy, HashSet<int> set)
+    internal void DecodeInto(LabelTree tree, ReadOnlySpan<Candidate> candidates, (int Label, float Conditional)[] path, HashSet<int> set)
     {
         set.Clear();
         foreach (var c in candidates)
             if (c.Probability >= LevelThresholds[Math.Min(tree.Level(c.Label), LevelThresholds.Count) - 1]) set.Add(c.Label);
-        // The greedy path goes down while the next step is likely enough: at least one path per product.
-        for (var i = 0; i < greedy.Length && (i == 0 || greedy[i].Conditional >= DescendThreshold); i++)
-            set.Add(greedy[i].Label);
+        // The best path goes down while the next step is likely enough: at least one path per product.
+        for (var i = 0; i < path.Length && (i == 0 || path[i].Conditional >= DescendThreshold); i++)
+            set.Add(path[i].Label);
         // Close under ancestors (a chosen deep label implies its parents).
         foreach (var c in candidates)
             if (set.Contains(c.Label))
@@ -111,10 +111,10 @@ internal sealed record HierarchicalDecoder(IReadOnlyList<float> LevelThresholds,
         return bySum.Score > greedy.Score + 1e-12 ? bySum.Decoder : greedy.Decoder;
     }
 
-    private static (HierarchicalDecoder Decoder, double Score) Tune(LabelTree tree, Candidate[][] candidates, (int Label, float Conditional)[][] greedy,
+    private static (HierarchicalDecoder Decoder, double Score) Tune(LabelTree tree, Candidate[][] candidates, (int Label, float Conditional)[][] paths,
         bool pathBySum, IReadOnlySet<int>[] gold, ThresholdMetric metric, int threads)
     {
-        var sample = new DecodingSample(tree, candidates, greedy, gold, Default(tree.Depth).LevelThresholds.Count);
+        var sample = new DecodingSample(tree, candidates, paths, gold, Default(tree.Depth).LevelThresholds.Count);
         double Score(in DecodingSample.Totals t) => metric switch
         {
             ThresholdMetric.SamplesF1 => t.Samples / sample.Count,
