@@ -13,6 +13,12 @@ internal static class DirectIo
     /// <summary>The alignment of buffers, offsets and lengths the callers keep to (a page; every device's block fits in it).</summary>
     public const int Align = 4096;
 
+    /// <summary><paramref name="n"/> rounded down to a whole number of <see cref="Align"/> pages.</summary>
+    public static long Down(long n) => n / Align * Align;
+
+    /// <summary><paramref name="n"/> rounded up to a whole number of <see cref="Align"/> pages.</summary>
+    public static long Up(long n) => (n + Align - 1) / Align * Align;
+
     // open(2) flags on x86-64 Linux.
     public const int WriteOnly = 1, ReadWrite = 2, Create = 0x40, Exclusive = 0x80, Truncate = 0x200;
     private const int Direct = 0x4000, CloseOnExec = 0x80000;

@@ -59,7 +59,7 @@ internal sealed unsafe class DirectOutputStream : Stream
     /// <summary>Whole pages only: the tail stays buffered until the stream is closed (a direct write is whole pages).</summary>
     public override void Flush()
     {
-        var whole = _used / Align * Align;
+        var whole = (int)DirectIo.Down(_used);
         if (whole == 0) return;
         var tail = _used - whole;
         RandomAccess.Write(_handle, new ReadOnlySpan<byte>(_buffer, whole), _written);
@@ -78,7 +78,7 @@ internal sealed unsafe class DirectOutputStream : Stream
             {
                 // The last page padded with zeros, then the file cut back to the bytes written.
                 var length = _written + _used;
-                var padded = (_used + Align - 1) / Align * Align;
+                var padded = (int)DirectIo.Up(_used);
                 new Span<byte>(_buffer + _used, padded - _used).Clear();
                 RandomAccess.Write(_handle, new ReadOnlySpan<byte>(_buffer, padded), _written);
                 RandomAccess.SetLength(_handle, length);

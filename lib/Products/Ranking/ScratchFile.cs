@@ -55,7 +55,7 @@ internal sealed unsafe class ScratchFile : IDisposable
             RandomAccess.Write(_handle, bytes, at);
             return at;
         }
-        var padded = (bytes.Length + Align - 1) / Align * Align;
+        var padded = (int)DirectIo.Up(bytes.Length);
         var offset = Interlocked.Add(ref _length, padded) - padded;
         if (padded == 0) return offset;
         var buffer = Rent(padded);
@@ -79,8 +79,8 @@ internal sealed unsafe class ScratchFile : IDisposable
             ReadFully(into, offset);
             return;
         }
-        var start = offset / Align * Align;
-        var padded = (int)((offset + into.Length + Align - 1) / Align * Align - start);
+        var start = DirectIo.Down(offset);
+        var padded = (int)(DirectIo.Up(offset + into.Length) - start);
         var buffer = Rent(padded);
         try
         {
