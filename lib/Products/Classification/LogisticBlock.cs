@@ -9,8 +9,7 @@ namespace Workbook.Products.Classification;
 /// <summary>
 /// K independent binary logistic regressions (one-vs-rest) over a hashed weight table laid out row-major, so a
 /// feature's K weights are contiguous and every update is one short dense vector operation. Rows are the feature
-/// bucket re-hashed with the block's salt into <see cref="Rows"/> (a power of two) or, with <c>direct</c>, the
-/// feature index itself. A block can be a column view (<c>offset</c>, <c>stride</c>) of a wider table, so that
+/// bucket re-hashed with the block's salt into <see cref="Rows"/> (a power of two). A block can be a column view (<c>offset</c>, <c>stride</c>) of a wider table, so that
 /// column ranges of one node train in parallel in place and prediction still reads one table per node.
 /// </summary>
 internal sealed class LogisticBlock
@@ -21,19 +20,17 @@ internal sealed class LogisticBlock
     public int Rows { get; }
     public int K { get; }
     public uint Salt { get; }
-    public bool Direct { get; }
     /// <summary>The whole table (Rows x stride), shared with other views.</summary>
     public float[] Weights { get; }
     /// <summary>The whole bias vector (stride), shared with other views.</summary>
     public float[] Bias { get; }
 
-    public LogisticBlock(int rows, int k, uint salt, bool direct = false, float[]? weights = null, float[]? bias = null, int stride = 0, int offset = 0)
+    public LogisticBlock(int rows, int k, uint salt, float[]? weights = null, float[]? bias = null, int stride = 0, int offset = 0)
     {
-        if (!direct && (rows & (rows - 1)) != 0) throw new ArgumentException("Hashed rows must be a power of two.");
+        if ((rows & (rows - 1)) != 0) throw new ArgumentException("Hashed rows must be a power of two.");
         Rows = rows;
         K = k;
         Salt = salt;
-        Direct = direct;
         _stride = stride == 0 ? k : stride;
         _offset = offset;
         Weights = weights ?? new float[(long)rows * _stride];
@@ -43,10 +40,10 @@ internal sealed class LogisticBlock
     }
 
     /// <summary>A view of columns [offset, offset + k) of this block's table.</summary>
-    public LogisticBlock View(int offset, int k) => new(Rows, k, Salt, Direct, Weights, Bias, _stride, offset);
+    public LogisticBlock View(int offset, int k) => new(Rows, k, Salt, Weights, Bias, _stride, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Row(int feature) => Direct ? feature : (int)(FeatureHashing.Mix((uint)feature ^ Salt) & (uint)(Rows - 1));
+    public int Row(int feature) => (int)(FeatureHashing.Mix((uint)feature ^ Salt) & (uint)(Rows - 1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<float> RowSpan(int row) => Weights.AsSpan(row * _stride + _offset, K);

@@ -74,7 +74,7 @@ internal sealed unsafe class QuantizedTable
     /// <summary>Quantises a trained block (its whole table) row by row.</summary>
     public static QuantizedTable From(LogisticBlock block)
     {
-        if (block.Direct || block.Weights.LongLength != (long)block.Rows * block.K)
+        if (block.Weights.LongLength != (long)block.Rows * block.K)
             throw new ArgumentException("Only a whole hashed table can be quantised.");
         var table = new QuantizedTable(block.Rows, block.K, block.Salt, block.Bias.ToArray());
         var k = block.K;
