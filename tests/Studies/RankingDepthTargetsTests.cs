@@ -23,7 +23,7 @@ public class RankingDepthTargetsTests
 
     private static readonly RankingDepthSettings Small = new()
     {
-        ReportSeeds = [0, 1], SelectionSeeds = [100, 101], TriedSeeds = [100], CalibrationSeeds = [0], Quantiles = [0.28],
+        ReportSeeds = [0, 1], SelectionSeeds = [100, 101], TriedSeeds = [100], CalibrationSeeds = [0], Quantiles = [0.28], CeilingWorlds = [1],
     };
 
     private static Target Named(string name) => RankingDepthTargets.Create(Small).Single(t => t.Name == name);
@@ -81,7 +81,7 @@ public class RankingDepthTargetsTests
     }
 
     [Fact]
-    public async Task Variants_quantile_sweep_and_model_free_check_read_back()
+    public async Task Variants_quantile_sweep_model_free_check_and_ceiling_read_back()
     {
         using var root = new SmallRoot();
         using (var build = await TargetBuild.Run(Named("ranking-depth-tried"), root.Path))
@@ -107,6 +107,16 @@ public class RankingDepthTargetsTests
             var rows = Artifact.Rows(Out(build, "model-free.json"));
             Assert.Equal(ModelFreeEstimates.Names, rows.Select(r => (string)r["Scorer"]!));
             Assert.All(rows, r => Assert.InRange((double)r["NDCG (whole list)"]!, 0, 1));
+        }
+        using (var build = await TargetBuild.Run(Named("ranking-depth-ceiling"), root.Path))
+        {
+            var rows = Artifact.Rows(Out(build, "ceiling.json"));
+            Assert.Equal([RankingDepthStudy.Model, RankingDepthStudy.Raw, RankingDepthStudy.Wilson, RankingDepthStudy.Cpc, RankingCeilingStudy.Oracle],
+                rows.Select(r => (string)r["Scorer"]!));
+            Assert.All(rows, r => Assert.Equal(1, (int)r["World"]!));
+            // Win rates are each scorer's against raw; raw's own is empty.
+            Assert.Null(rows[1]["wins NDCG@100"]);
+            Assert.InRange((double)rows[4]["wins NDCG (whole list)"]!, 0, 1);
         }
     }
 }

@@ -26,6 +26,9 @@ public sealed record RankingDepthSettings
 
     /// <summary>First-edge quantiles swept on the selection seeds.</summary>
     public IReadOnlyList<double> Quantiles { get; init; } = [0.20, 0.24, 0.28, 0.32, 0.35];
+
+    /// <summary>Seeds of the simulated worlds of the ceiling study (<see cref="RankingCeilingStudy"/>).</summary>
+    public IReadOnlyList<int> CeilingWorlds { get; init; } = RankingCeilingStudy.WorldSeeds;
 }
 
 /// <summary>
@@ -102,6 +105,12 @@ public static class RankingDepthTargets
                 new() { ["seeds"] = Seeds(s.ReportSeeds), ["share"] = "0.5" },
                 ["model-free.json"],
                 (products, write) => write("model-free.json", MeanRows(ModelFreeEstimates.Run(products, s.ReportSeeds, 0.5)))),
+            JsonTarget("ranking-depth-ceiling",
+                "the ceiling of any score: worlds drawn from the model (true CTRs known), thinned like the file; model, baselines and an oracle that knows each CTR, share 0.5 (report seeds)",
+                new() { ["worlds"] = Seeds(s.CeilingWorlds), ["seeds"] = Seeds(s.ReportSeeds), ["share"] = "0.5", ["options"] = $"{new RankerOptions()}" },
+                ["ceiling.json"],
+                (products, write) => write("ceiling.json", RankingCeilingStudy.Run(products, s.CeilingWorlds, s.ReportSeeds, 0.5)
+                    .SelectMany((r, w) => MeanRows(r, RankingDepthStudy.Raw).Select(row => { row["World"] = s.CeilingWorlds[w]; return row; })).ToList())),
         ];
     }
 
