@@ -209,7 +209,7 @@ public sealed class AutoMLCli : ICliModule
             var optionsJson = Tasks.NormaliseOptions(t, p.GetValue(options));
             var trainable = Tasks.Create(t, dataPath, optionsJson);
             var name = ModelFiles.CheckExperimentName(p.GetValue(experiment) ?? $"{t}-{p.GetValue(tuner)}-{p.GetValue(seed)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption)!);
             if (!p.GetValue(noRefit)) ModelFiles.CheckOutputs(p.GetValue(model) ?? DefaultModelPath(name), name, dataPath, store.Path);
             if (store.Find(name) is not null && !p.GetValue(resume))
                 throw new ExperimentStoreException($"Experiment '{name}' already exists in {store.Path}; pass --resume to continue it or choose another --experiment.");
@@ -236,7 +236,7 @@ public sealed class AutoMLCli : ICliModule
         foreach (var o in new Option[] { StoreOption, HeartbeatOption, threads }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
-            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption)!);
             var d = store.Get(p.GetValue(name)!).Definition;
             var trainable = Tasks.Create(d.Task, d.DataPath, p.GetValue(threads) is { } n ? Tasks.WithThreads(d.Task, d.TaskOptions, n) : d.TaskOptions);
             Console.WriteLine($"worker on {d.Name} ({store.Path}): task {d.Task}, tuner {d.Tuner}, seed {d.Seed}" +
@@ -261,7 +261,7 @@ public sealed class AutoMLCli : ICliModule
         foreach (var o in new Option[] { budget, trials, model, noRefit, StoreOption, HeartbeatOption }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => Guarded(() =>
         {
-            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption)!);
             var e = store.Get(p.GetValue(name)!);
             var d = e.Definition;
             if (p.GetValue(budget) is not null || p.GetValue(trials) is not null)
@@ -279,7 +279,7 @@ public sealed class AutoMLCli : ICliModule
         cmd.Options.Add(StoreOption);
         cmd.SetAction(p => Guarded(() =>
         {
-            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption)!);
             var table = new Spectre.Console.Table().AddColumns("experiment", "task", "tuner", "seed", "trials", "done", "failed", "killed", "seconds", "best", "state");
             foreach (var e in store.List())
             {
@@ -303,7 +303,7 @@ public sealed class AutoMLCli : ICliModule
         cmd.Options.Add(StoreOption);
         cmd.SetAction(p => Guarded(() =>
         {
-            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption)!);
             var e = store.Get(p.GetValue(name)!);
             var trials = store.Trials(e.Id);
             var d = e.Definition;
@@ -339,7 +339,7 @@ public sealed class AutoMLCli : ICliModule
         cmd.Options.Add(StoreOption);
         cmd.SetAction(p => Guarded(() =>
         {
-            using var store = ExperimentStore.Open(p.GetValue(StoreOption));
+            using var store = ExperimentStore.Open(p.GetValue(StoreOption)!);
             ExperimentSummaryRow Row(string n) { var e = store.Get(n); return Leaderboard.Summarise(e, store.Trials(e.Id)); }
             var c = Leaderboard.Compare(Row(p.GetValue(a)!), Row(p.GetValue(b)!));
             var table = new Spectre.Console.Table().AddColumns("", Markup.Escape(c.A.Name), Markup.Escape(c.B.Name));
