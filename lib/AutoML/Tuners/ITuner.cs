@@ -38,17 +38,18 @@ public static class TunerFactory
     public static readonly HalvingShape DefaultHalvingShape = new(Eta: 3, Rungs: 4, BracketSize: 27, Finalists: 2);
 
     /// <summary>
-    /// Asynchronous halving's rungs: 1/9, 1/3 and all of the data (eta 3), one rung fewer than <see cref="DefaultHalvingShape"/>.
-    /// A trial's cost does not shrink with its share of the data below about 1/9: on cdiscount (two single-threaded
-    /// workers, 4 seeds, 300 s each) a 1/27 trial took 1.09 s, 1/9 1.38 s, 1/3 2.7 s and a full one 6.45 s (the 0.5 s of
-    /// scoring the validation products and the model's fixed set-up are paid at every rung), so the 1/27 rung took 45%
-    /// of asha's time while costing 17% of a full trial each, not 4%, and asha reached all of the data only 12-15 times
-    /// in 300 s (docs/BENCHMARKS.md, bench automl --workers). Since the decoder's threshold search sweeps (about 40% of a
-    /// 1/9 trial before), one thread at load ~9 costs 0.55-0.68 CPU s on 1/27, 0.85-0.9 on 1/9, 1.9-2.0 on 1/3 and 5.2-5.4 on
-    /// all of the data: 1/27 is now 11% of a full trial, but its validation hF1 is 0.69 for the default against 0.75 on
-    /// 1/9 and 0.85 on all, a weak ranking signal, so the rungs stay.
+    /// Asynchronous halving's shape: two rungs, 1/9 of the data and all of it (eta 9: the top ninth of the 1/9 results
+    /// goes on). A trial's cost does not shrink with its share of the data below about 1/9 (validation scoring and the
+    /// model's set-up are paid at every rung), so 1/27 is not a rung. Three rungs with eta 3 (1/9, 1/3, 1), the shape
+    /// before, carried random search's best configuration up every rung without a miss on germeval, but its chain of
+    /// trials (its own 1/9 and 1/3 trials on top of the full one both tuners pay) held asha at 0.52-0.56 of random's
+    /// time on all four seeds at 180 s, 0.51-0.80 at 60 s; the 1/3 rung costs about a third of a full trial per
+    /// configuration it takes. Random's five best configurations sat in the top 1-12% of asha's 1/9 results there (the
+    /// best in the top 1-4%), so a ninth keeps nearly all of them. Chosen on those four seeds at 60 s (ratio 0.38-0.60,
+    /// from 0.51-0.80), confirmed on four others at 180 s: 0.35, 0.47, 0.49 and 0.66. On cdiscount the 1/9 rung ranks
+    /// near-ties (within 0.001 of the default) poorly under either shape (docs/BENCHMARKS.md, bench automl --workers).
     /// </summary>
-    public const int DefaultAshaRungs = 3;
+    public const int DefaultAshaEta = 9, DefaultAshaRungs = 2;
 
     /// <summary>Successive halving of <paramref name="shape"/>, sampling around <paramref name="defaults"/> when given.</summary>
     internal static SuccessiveHalvingTuner CreateHalving(SearchSpace space, int seed, ParameterSet? defaults, HalvingShape shape) =>
@@ -69,7 +70,7 @@ public static class TunerFactory
         "halving" => CreateHalving(space, seed, defaults, DefaultHalvingShape),
         "cfo" => new CostFrugalTuner(space, seed, pointsToEvaluate: defaults is null ? null : [defaults]),
         // Halving's eta without its brackets: promotions as soon as a rung has enough results.
-        "asha" => new AsyncHalvingTuner(space, seed, DefaultHalvingShape.Eta, DefaultAshaRungs, defaults, defaults is null ? null : DefaultChangeProbability),
+        "asha" => new AsyncHalvingTuner(space, seed, DefaultAshaEta, DefaultAshaRungs, defaults, defaults is null ? null : DefaultChangeProbability),
         _ => throw new ArgumentException($"Unknown tuner '{name}'; expected one of {string.Join(", ", Names)}."),
     };
 }
