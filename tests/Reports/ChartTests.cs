@@ -15,7 +15,7 @@ public class ChartTests
     public void Bar_has_its_values_titles_and_axis_labels()
     {
         var f = Chart.Bar(["a", "b"], [1.5, 2], "Sales", "shop", "euros");
-        var trace = Assert.Single(Data(f)).AsObject();
+        var trace = Assert.Single(Data(f))!.AsObject();
         Assert.Equal("bar", (string?)trace["type"]);
         Assert.Equal(["a", "b"], trace["x"]!.AsArray().Select(n => (string?)n));
         Assert.Equal([1.5, 2.0], trace["y"]!.AsArray().Select(n => (double)n!));

@@ -64,7 +64,7 @@ public static class PredictionBenchmark
     }
 
     /// <summary>The pass of median wall time (its CPU time with it, so the two stay one measurement).</summary>
-    internal static PredictionRun Median(IReadOnlyList<PredictionRun> runs) => Workbook.Median.By(runs, r => r.Seconds);
+    internal static PredictionRun Median(IReadOnlyList<PredictionRun> runs) => Workbook.Median.By<PredictionRun, double>(runs, r => r.Seconds);
 
     private static HierarchicalClassifierModel? TryLoad(string path, TextWriter log)
     {
