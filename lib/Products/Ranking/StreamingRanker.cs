@@ -68,13 +68,14 @@ public static class StreamingRanker
         // Pass 1, the one parse: fit data, rejects, and per line its distinct-counts number and CPC (spilled, 12 bytes a
         // line); the hash of every good row's id goes to a partitioned spill.
         var rowSpill = ScratchFile.Beside(output, "rows");
+        var rejectSpill = new RejectSpill(ScratchFile.Beside(output, "rejects"));
         try
         {
             FitPassResult fit;
             HashSet<ulong> repeated;
             using (var hashes = new DuplicateProductIds.HashSpill(ScratchFile.Beside(output, "ids"), new FileInfo(input).Length))
             {
-                fit = FitPass(input, options, workerCount, blockSize, duplicates: null, hashes, rowSpill);
+                fit = FitPass(input, options, workerCount, blockSize, duplicates: null, hashes, rowSpill, rejectSpill);
                 repeated = hashes.Repeated(workerCount);
             }
             // Repeated ids (keep-first, DuplicateProductIds): only when two hashes match are those rows' ids compared, and
@@ -87,7 +88,9 @@ public static class StreamingRanker
                 {
                     rowSpill.Dispose();
                     rowSpill = ScratchFile.Beside(output, "rows");
-                    fit = FitPass(input, options, workerCount, blockSize, duplicates, null, rowSpill);
+                    rejectSpill.Dispose();
+                    rejectSpill = new RejectSpill(ScratchFile.Beside(output, "rejects"));
+                    fit = FitPass(input, options, workerCount, blockSize, duplicates, null, rowSpill, rejectSpill);
                 }
             }
             var (fitData, rejects) = (fit.Data, fit.Rejects);
@@ -97,9 +100,9 @@ public static class StreamingRanker
             catch (ArgumentException e)
             {
                 // Nothing left to fit on (every row rejected, or no views anywhere): the file's problem, said with its name.
-                var top = rejects.GroupBy(r => $"{r.Field}: {r.Reason}").OrderByDescending(g => g.Count()).FirstOrDefault();
+                var top = rejects.MostCommon();
                 throw new InvalidDataException($"{input}: {e.Message} ({rows:N0} rows, {rejects.Count:N0} rejected" +
-                                               (top is null ? "" : $", most often for {top.Key}, e.g. line {top.Min(r => r.Line)}") + "). Nothing was written.", e);
+                                               (top is { } t ? $", most often for {t.Reason}, e.g. line {t.FirstLine}" : "") + "). Nothing was written.", e);
             }
             // Every distinct count's posterior, interval and text, once.
             var table = new ScoreTable(model, fit.Workers.Select(w => (w.Keys, (Func<int, double>)(c => model.FactorOf(w.Data.CategoryName(c))))).ToList(), workerCount);
@@ -110,12 +113,8 @@ public static class StreamingRanker
                 AtomicFile.Write(rejectsPath, rejectsTmp =>
                     AtomicFile.Write(output, outputTmp =>
                     {
-                        using (var w = new StreamWriter(rejectsTmp, false, new UTF8Encoding(false)))
-                        {
-                            w.WriteLine("file,line,field,reason,raw_line");
-                            foreach (var r in rejects.OrderBy(r => r.Line))
-                                w.WriteLine(string.Join(',', Csv(r.File), r.Line.ToString(CultureInfo.InvariantCulture), Csv(r.Field), Csv(r.Reason), Csv(r.RawLine)));
-                        }
+                        using (var rejectsFile = new FileStream(rejectsTmp, FileMode.Create, FileAccess.Write))
+                            rejects.WriteTo(rejectsFile);
                         var (fitTime, fitCpu) = (clock.Elapsed, cpu.Elapsed);
 
                         // Pass 2: read the file again (no parse: the spilled numbers say what each line scores), score, sort
@@ -156,7 +155,7 @@ public static class StreamingRanker
                             provenance = provenance.GetAwaiter().GetResult(),
                             options = model.Options, // the first band edge resolved to views (the quantile is in firstEdgeQuantile)
                             firstEdgeQuantile = model.FirstEdgeQuantile,
-                            rows, scored, rejected = (long)rejects.Count, duplicates = (long)duplicates.Count,
+                            rows, scored, rejected = rejects.Count, duplicates = (long)duplicates.Count,
                             order = "rank (best first); ties in input order",
                             globalPrior = model.GlobalPrior,
                             bands = model.Bands,
@@ -170,7 +169,11 @@ public static class StreamingRanker
                     })));
             return summary!;
         }
-        finally { rowSpill.Dispose(); }
+        finally
+        {
+            rowSpill.Dispose();
+            rejectSpill.Dispose();
+        }
     }
 
     private static InvalidDataException Changed(string input) =>
@@ -190,9 +193,10 @@ public static class StreamingRanker
         public readonly ScoreKeys Keys = new();
         public readonly DuplicateProductIds.HashSpill.Writer? Hashes = hashes is null ? null : new(hashes);
         public SpilledRow[] Rows = new SpilledRow[1 << 16];
+        public readonly List<ProductScoringReject> Rejects = [];
     }
 
-    private sealed record FitPassResult(RankingFitData Data, ConcurrentBag<ProductScoringReject> Rejects, List<FitWorker> Workers,
+    private sealed record FitPassResult(RankingFitData Data, RejectSpill Rejects, List<FitWorker> Workers,
         ConcurrentDictionary<int, BlockRows> Blocks);
 
     /// <summary>
@@ -201,15 +205,16 @@ public static class StreamingRanker
     /// when <paramref name="hashes"/> is given, the hash of every good row's product_id.
     /// </summary>
     private static FitPassResult FitPass(string input, RankerOptions options, int workerCount, int blockSize,
-        IReadOnlyDictionary<long, long>? duplicates, DuplicateProductIds.HashSpill? hashes, ScratchFile rowSpill)
+        IReadOnlyDictionary<long, long>? duplicates, DuplicateProductIds.HashSpill? hashes, ScratchFile rowSpill, RejectSpill rejects)
     {
-        var rejects = new ConcurrentBag<ProductScoringReject>();
         var spilled = new ConcurrentDictionary<int, BlockRows>();
         using var blocks = new Utf8LineBlocks(input, blockSize);
         var parser = new ScoringLineParser(input, blocks.Header);
         var workers = OnWorkers(blocks.Blocks(), workerCount, i => new FitWorker(i, options, hashes), (w, block) =>
         {
-            var count = FitBlock(w, block, parser, input, options.CategoryPooling, duplicates, rejects);
+            var count = FitBlock(w, block, parser, input, options.CategoryPooling, duplicates);
+            rejects.Add(block.Index, w.Rejects);
+            w.Rejects.Clear();
             spilled[block.Index] = new BlockRows(w.Index, rowSpill.Append(MemoryMarshal.AsBytes(w.Rows.AsSpan(0, count))), count);
         });
         var fitData = new RankingFitData(options);
@@ -225,7 +230,7 @@ public static class StreamingRanker
     /// <summary>Pass 1 on one block; returns the number of non-empty lines, whose spilled rows are in <c>w.Rows</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FitBlock(FitWorker w, LineBlock block, ScoringLineParser parser, string input, bool pooled,
-        IReadOnlyDictionary<long, long>? duplicates, ConcurrentBag<ProductScoringReject> rejects)
+        IReadOnlyDictionary<long, long>? duplicates)
     {
         var n = 0;
         var lines = new Utf8LineBlocks.LineCursor(block);
@@ -237,7 +242,7 @@ public static class StreamingRanker
             if (parser.Parse(span, out var row) is { } e)
             {
                 w.Data.Rows++; // counted, not fitted
-                rejects.Add(new ProductScoringReject(input, line, e.Field, e.Reason, Encoding.UTF8.GetString(span)));
+                w.Rejects.Add(new ProductScoringReject(input, line, e.Field, e.Reason, Encoding.UTF8.GetString(span)));
                 w.Rows[n++] = new SpilledRow(-1, 0);
                 continue;
             }
@@ -246,7 +251,7 @@ public static class StreamingRanker
             {
                 w.Data.Rows++;
                 var id = Encoding.UTF8.GetString(DuplicateProductIds.Key(row.ProductId.Of(span)));
-                rejects.Add(new ProductScoringReject(input, line, "product_id", DuplicateProductIds.Reason(id, first), Encoding.UTF8.GetString(span)));
+                w.Rejects.Add(new ProductScoringReject(input, line, "product_id", DuplicateProductIds.Reason(id, first), Encoding.UTF8.GetString(span)));
                 w.Rows[n++] = new SpilledRow(-1, 0);
                 continue;
             }
@@ -416,6 +421,4 @@ public static class StreamingRanker
         return states;
     }
 
-    private static string Csv(string s) =>
-        s.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }
