@@ -34,8 +34,8 @@ internal sealed class RejectSpill(ScratchFile file) : IDisposable
         {
             text.Append(Line(r)).Append('\n');
             var key = $"{r.Field}: {r.Reason}";
-            if (_reasons.TryGetValue(key, out var tally) || (_reasons.Count < MaxReasons && (tally = _reasons.GetOrAdd(key, _ => new Tally())) is not null))
-                tally.Add(r.Line);
+            if (!_reasons.TryGetValue(key, out var tally) && _reasons.Count < MaxReasons) tally = _reasons.GetOrAdd(key, _ => new Tally());
+            tally?.Add(r.Line);
         }
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         if (!_chunks.TryAdd(block, (file.Append(bytes), bytes.Length)))

@@ -93,7 +93,7 @@ public static class StreamingRanker
                     fit = FitPass(input, options, workerCount, blockSize, duplicates, null, rowSpill, rejectSpill);
                 }
             }
-            var (fitData, rejects) = (fit.Data, fit.Rejects);
+            var (fitData, rejects) = (fit.Data, rejectSpill);
             var rows = fitData.Rows;
             RankingModel model;
             try { model = ProductRanker.Fit(fitData, options); }
@@ -196,12 +196,12 @@ public static class StreamingRanker
         public readonly List<ProductScoringReject> Rejects = [];
     }
 
-    private sealed record FitPassResult(RankingFitData Data, RejectSpill Rejects, List<FitWorker> Workers,
+    private sealed record FitPassResult(RankingFitData Data, List<FitWorker> Workers,
         ConcurrentDictionary<int, BlockRows> Blocks);
 
     /// <summary>
     /// Parses every line once: fit data (all good rows but the later copies in <paramref name="duplicates"/>), rejects
-    /// (bad rows and those later copies), each line's counts number and CPC spilled to <paramref name="rowSpill"/>, and,
+    /// (bad rows and those later copies) into <paramref name="rejects"/>, each line's counts number and CPC spilled to <paramref name="rowSpill"/>, and,
     /// when <paramref name="hashes"/> is given, the hash of every good row's product_id.
     /// </summary>
     private static FitPassResult FitPass(string input, RankerOptions options, int workerCount, int blockSize,
@@ -224,7 +224,7 @@ public static class StreamingRanker
             w.Keys.AddHistogramTo(w.Data);
             fitData.Merge(w.Data);
         }
-        return new FitPassResult(fitData, rejects, workers, spilled);
+        return new FitPassResult(fitData, workers, spilled);
     }
 
     /// <summary>Pass 1 on one block; returns the number of non-empty lines, whose spilled rows are in <c>w.Rows</c>.</summary>
