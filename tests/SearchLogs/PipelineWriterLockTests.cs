@@ -116,7 +116,9 @@ public class PipelineWriterLockTests : IDisposable
     [Fact]
     public async Task A_run_killed_with_sigkill_is_marked_abandoned_by_the_next_run()
     {
-        var big = Logs("big", 60_000);
+        // Big enough that the run is still working when the kill lands: with 60,000 requests a fresh clone's CI once saw
+        // the whole run finish between printing index_requests' start and the kill (status succeeded, not running).
+        var big = Logs("big", 400_000);
         using var p = CliProcess.Start(["pipeline", "run", "--input", big, "--db", Db]);
         string? line;
         while ((line = await p.StandardOutput.ReadLineAsync()) != null)
